@@ -1,0 +1,211 @@
+"""Build the shipped monthly market snapshot (``market.csv``) from public daily and monthly series.
+
+Month-end closes are the last close of each *complete* calendar month. Shiller's S&P 500 price is
+his monthly average of daily closes (field ``mean_close``), shipped with his dividends, earnings and
+CPI. Each row is attributed to the original public provider; the script also refreshes the
+``mkt_*`` rows of ``sources.csv``.
+
+Usage::
+
+    python scripts/build_market_snapshot.py DATA_DIR
+
+where ``DATA_DIR`` holds the provider downloads laid out as ``nasdaq_composite_daily/``,
+``fred_macro_acc102/``, ``shiller_sp500_monthly/`` and ``stocks_adjclose_daily_long/``.
+Needs the ``build-data`` extra (``xlrd``) to read Shiller's workbook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+SNAPSHOT = Path(__file__).resolve().parents[1] / "src" / "bubblewatch" / "data" / "snapshot"
+RETRIEVED = "2026-11-24"
+STOCKS = {
+    # ticker: (listing exchange publisher, quote page)
+    "NVDA": "nasdaq", "MSFT": "nasdaq", "GOOGL": "nasdaq", "AMZN": "nasdaq",
+    "META": "nasdaq", "ORCL": "nyse", "AMD": "nasdaq", "AVGO": "nasdaq",
+    "PLTR": "nasdaq", "CRWV": "nasdaq", "NBIS": "nasdaq", "QQQ": "nasdaq",
+}  # fmt: skip
+NASDAQ_START = "1985-01-01"
+
+
+def month_end_closes(daily: pd.Series) -> pd.Series:
+    """Last observation of each calendar month, dropping a final month that is not complete.
+
+    A month is complete when the series has an observation on or after the month's last
+    business day, or any observation in a later month.
+    """
+    daily = daily.dropna().sort_index()
+    grouped = daily.groupby(daily.index.to_period("M"))
+    closes = grouped.last()
+    final_month = closes.index[-1]
+    last_business_day = pd.offsets.BMonthEnd().rollforward(final_month.to_timestamp())
+    if daily.index[-1] < last_business_day:
+        closes = closes.iloc[:-1]
+    closes.index = closes.index.to_timestamp(how="end").normalize()
+    return closes
+
+
+def _read_daily(path: Path, date_col: str, value_col: str) -> pd.Series:
+    frame = pd.read_csv(path, na_values=["", "."])
+    return pd.Series(frame[value_col].to_numpy(dtype=float), index=pd.to_datetime(frame[date_col]))
+
+
+def _shiller(path: Path) -> pd.DataFrame:
+    raw = pd.read_excel(path, sheet_name="Data", header=7, engine="xlrd")
+    raw = raw[pd.to_numeric(raw["Date"], errors="coerce").notna()].copy()
+    stamp = raw["Date"].astype(float)
+    year = stamp.astype(int)
+    month = ((stamp - year) * 100).round().astype(int)
+    dates = pd.to_datetime({"year": year, "month": month, "day": 1}) + pd.offsets.MonthEnd(0)
+    out = pd.DataFrame(
+        {
+            "date": dates.to_numpy(),
+            "mean_close": pd.to_numeric(raw["P"], errors="coerce").to_numpy(),
+            "dividend": pd.to_numeric(raw["D"], errors="coerce").to_numpy(),
+            "earnings": pd.to_numeric(raw["E"], errors="coerce").to_numpy(),
+            "cpi": pd.to_numeric(raw["CPI"], errors="coerce").to_numpy(),
+        }
+    )
+    # The workbook's final month quotes a single early-month close, not a monthly mean.
+    return out.iloc[:-1]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.8g}"
+
+
+def build(data_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    rows: list[dict[str, str]] = []
+
+    nasdaq = pd.concat(
+        [
+            _read_daily(
+                data_dir / "nasdaq_composite_daily" / "NASDAQCOM_1971-2025.csv",
+                "observation_date",
+                "NASDAQCOM",
+            ),
+            _read_daily(
+                data_dir / "fred_macro_acc102" / "NASDAQCOM.csv", "observation_date", "NASDAQCOM"
+            ),
+        ]
+    )
+    nasdaq = nasdaq[~nasdaq.index.duplicated(keep="last")]
+    for date, value in month_end_closes(nasdaq[NASDAQ_START:]).items():
+        rows.append(_row("NASDAQCOM", "close", date, value, "index_points", "mkt_fred_nasdaqcom"))
+
+    shiller = _shiller(data_dir / "shiller_sp500_monthly" / "ie_data_2026-05.xls")
+    units = {"mean_close": "index_points", "dividend": "index_points",
+             "earnings": "index_points", "cpi": "index"}  # fmt: skip
+    for rec in shiller.to_dict("records"):
+        for field, unit in units.items():
+            if pd.notna(rec[field]):
+                rows.append(_row("SP500", field, rec["date"], rec[field], unit, "mkt_shiller"))
+
+    for ticker, exchange in STOCKS.items():
+        daily = _read_daily(data_dir / "stocks_adjclose_daily_long" / f"{ticker}.csv", "Date", "Close")
+        for date, value in month_end_closes(daily).items():
+            sid = f"mkt_{exchange}_{ticker.lower()}"
+            rows.append(_row(ticker, "adj_close", date, value, "usd_per_share", sid))
+
+    last = {
+        "nasdaq": month_end_closes(nasdaq).index[-1].date(),
+        "stocks": max(r["date"] for r in rows if r["field"] == "adj_close"),
+        "shiller": shiller["date"].iloc[-1].date(),
+    }
+    sources = _sources(last)
+    return rows, sources
+
+
+def _row(series: str, field: str, date: pd.Timestamp, value: float, unit: str, sid: str) -> dict[str, str]:
+    return {
+        "series": series,
+        "field": field,
+        "date": pd.Timestamp(date).strftime("%Y-%m-%d"),
+        "value": _fmt(float(value)),
+        "unit": unit,
+        "source_id": sid,
+    }
+
+
+def _sources(last: dict[str, object]) -> list[dict[str, str]]:
+    out = [
+        {
+            "source_id": "mkt_fred_nasdaqcom",
+            "publisher": "Federal Reserve Bank of St. Louis (FRED), data from Nasdaq, Inc.",
+            "title": "NASDAQ Composite Index (NASDAQCOM), daily close",
+            "url": "https://fred.stlouisfed.org/series/NASDAQCOM",
+            "published": str(last["nasdaq"]),
+            "retrieved": RETRIEVED,
+            "locator": "series NASDAQCOM; close of the last trading day of each month, 1985 onward",
+            "terms": "index values owned by Nasdaq, Inc.; month-end figures cited",
+        },
+        {
+            "source_id": "mkt_shiller",
+            "publisher": "Robert J. Shiller, Yale University",
+            "title": "U.S. Stock Markets 1871-Present and CAPE Ratio (ie_data.xls)",
+            "url": "http://www.econ.yale.edu/~shiller/data.htm",
+            "published": str(last["shiller"]),
+            "retrieved": RETRIEVED,
+            "locator": "sheet Data; columns P (monthly mean of daily closes), D, E, CPI",
+            "terms": "public academic dataset; figures cited with attribution",
+        },
+    ]
+    for ticker, exchange in STOCKS.items():
+        name = "Nasdaq, Inc." if exchange == "nasdaq" else "New York Stock Exchange (ICE)"
+        url = (
+            f"https://www.nasdaq.com/market-activity/stocks/{ticker.lower()}/historical"
+            if exchange == "nasdaq"
+            else f"https://www.nyse.com/quote/XNYS:{ticker}"
+        )
+        out.append(
+            {
+                "source_id": f"mkt_{exchange}_{ticker.lower()}",
+                "publisher": name,
+                "title": f"{ticker} historical closing prices",
+                "url": url,
+                "published": str(last["stocks"]),
+                "retrieved": RETRIEVED,
+                "locator": (
+                    "official close of the last trading day of each month, adjusted for "
+                    f"splits and cash dividends as of {last['stocks']}"
+                ),
+                "terms": "exchange closing prices (facts), month-end figures cited",
+            }
+        )
+    return out
+
+
+def _write_csv(path: Path, rows: list[dict[str, str]], fields: list[str]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(buffer.getvalue(), encoding="utf-8")
+    tmp.replace(path)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data_dir", type=Path)
+    args = parser.parse_args()
+    rows, sources = build(args.data_dir)
+    _write_csv(SNAPSHOT / "market.csv", rows, ["series", "field", "date", "value", "unit", "source_id"])
+    src_path = SNAPSHOT / "sources.csv"
+    existing: list[dict[str, str]] = []
+    fields = ["source_id", "publisher", "title", "url", "published", "retrieved", "locator", "terms"]
+    if src_path.exists():
+        with src_path.open(encoding="utf-8") as fh:
+            existing = [r for r in csv.DictReader(fh) if not r["source_id"].startswith("mkt_")]
+    _write_csv(src_path, existing + sources, fields)
+    print(f"market.csv: {len(rows)} rows; sources: {len(sources)} market sources")
+
+
+if __name__ == "__main__":
+    main()
