@@ -1,0 +1,176 @@
+"""Result objects of the report: evidence figures, sections and the whole assessment."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from bubblewatch._typing import SECTION_IDS, SectionId
+from bubblewatch.errors import ReportError
+from bubblewatch.store import DataVintage
+
+_UNIT_FORMATS: Mapping[str, str] = {
+    "usd_bn": "${:,.1f}bn",
+    "usd_tn": "${:,.2f}tn",
+    "usd_m": "${:,.0f}m",
+    "pct": "{:.1f}%",
+    "pp": "{:+.2f} pp",
+    "gw": "{:,.0f} GW",
+    "twh": "{:,.0f} TWh",
+    "x": "{:.1f}x",
+    "years": "{:.1f} years",
+    "count": "{:,.0f}",
+    "index_points": "{:,.2f}",
+    "usd_per_share": "${:,.2f}",
+    "share": "{:.0%}",
+}
+
+
+def format_value(value: float | str, unit: str) -> str:
+    """Human-readable figure: ``format_value(64.551, "usd_bn") == "$64.6bn"``."""
+    if isinstance(value, str):
+        return value
+    if math.isnan(value):
+        return "n/a"
+    return _UNIT_FORMATS.get(unit, "{:,.2f} " + unit).format(value)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One figure shown in the report, with the sources it rests on."""
+
+    label: str
+    value: float | str
+    unit: str
+    source_ids: tuple[str, ...]
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.source_ids:
+            raise ReportError(f"evidence {self.label!r} has no source")
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value
+        if isinstance(value, float) and math.isnan(value):
+            value = None  # type: ignore[assignment]
+        return {
+            "label": self.label,
+            "value": value,
+            "unit": self.unit,
+            "display": self.display,
+            "source_ids": list(self.source_ids),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    """One argument of the debate: the question, what the data says now, and its evidence."""
+
+    id: SectionId
+    title: str
+    question: str
+    reading: str
+    evidence: tuple[Evidence, ...]
+    figure: Any = field(default=None, compare=False, repr=False)
+    table: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    extra_source_ids: tuple[str, ...] = ()
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """Every source cited by the section, in first-cited order."""
+        seen: dict[str, None] = {}
+        for ev in self.evidence:
+            for sid in ev.source_ids:
+                seen.setdefault(sid, None)
+        for sid in self.extra_source_ids:
+            seen.setdefault(sid, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The whole report: ten sections, the sources they cite, and the data vintage."""
+
+    sections: tuple[Section, ...]
+    sources: pd.DataFrame = field(compare=False, repr=False)
+    vintage: DataVintage
+    generated_at: str
+
+    def __post_init__(self) -> None:
+        ids = tuple(s.id for s in self.sections)
+        if ids != SECTION_IDS:
+            raise ReportError(f"sections must be {SECTION_IDS}; found {ids}")
+        known = set(self.sources["source_id"])
+        for section in self.sections:
+            missing = [sid for sid in section.source_ids if sid not in known]
+            if missing:
+                raise ReportError(
+                    f"section {section.id!r} cites unknown sources: {', '.join(missing)}"
+                )
+
+    def section(self, section_id: str) -> Section:
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        raise KeyError(section_id)
+
+    def source(self, source_id: str) -> dict[str, str]:
+        row = self.sources.loc[self.sources["source_id"] == source_id].iloc[0]
+        return {
+            "source_id": str(row["source_id"]),
+            "publisher": str(row["publisher"]),
+            "title": str(row["title"]),
+            "url": str(row["url"]),
+            "published": f"{row['published']:%Y-%m-%d}",
+            "retrieved": f"{row['retrieved']:%Y-%m-%d}",
+            "locator": str(row["locator"]),
+        }
+
+    @property
+    def cited_source_ids(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for s in self.sections:
+            for sid in s.source_ids:
+                seen.setdefault(sid, None)
+        return tuple(seen)
+
+    def summary(self) -> str:
+        lines = [f"bubblewatch assessment — data vintage: {self.vintage.describe()}"]
+        lines += [f"[{s.id}] {s.title}: {s.reading}" for s in self.sections]
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per evidence figure."""
+        rows = [
+            {"section": s.id, **ev.to_dict(), "source_ids": ";".join(ev.source_ids)}
+            for s in self.sections
+            for ev in s.evidence
+        ]
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form: ``sections`` keyed by id, each with title, reading, evidence, sources."""
+        return {
+            "title": "bubblewatch: is the AI build-out a bubble?",
+            "generated_at": self.generated_at,
+            "data_vintage": self.vintage.to_dict(),
+            "sections": {
+                s.id: {
+                    "title": s.title,
+                    "question": s.question,
+                    "reading": s.reading,
+                    "evidence": [ev.to_dict() for ev in s.evidence],
+                    "sources": [self.source(sid) for sid in s.source_ids],
+                }
+                for s in self.sections
+            },
+        }

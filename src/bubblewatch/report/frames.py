@@ -1,0 +1,67 @@
+"""Small, tested transformations the section builders share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+_TO_BN = {"usd_bn": 1.0, "usd_m": 1e-3, "usd_tn": 1e3}
+
+
+def financials_bn(financials: pd.DataFrame) -> pd.DataFrame:
+    """Financials with every USD figure in billions, in a ``usd_bn`` column."""
+    frame = financials.loc[financials["unit"].isin(list(_TO_BN))].copy()
+    frame["usd_bn"] = frame["value"] * frame["unit"].map(_TO_BN)
+    return frame
+
+
+def fiscal_panel(financials: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFrame:
+    """Wide panel (entity, period) x metric in USD bn, with each cell's source id.
+
+    Returns columns ``entity, period, <metric>..., src_<metric>...`` for fiscal-year periods.
+    """
+    frame = financials_bn(financials)
+    frame = frame.loc[frame["period"].str.fullmatch(r"FY\d{4}") & frame["metric"].isin(list(metrics))]
+    values = frame.pivot_table(index=["entity", "period"], columns="metric", values="usd_bn", aggfunc="first")
+    sources = frame.pivot_table(
+        index=["entity", "period"], columns="metric", values="source_id", aggfunc="first"
+    ).add_prefix("src_")
+    return values.join(sources).reset_index()
+
+
+def drawdown(series: pd.Series) -> pd.Series:
+    """Fractional distance below the running maximum (0 at a new high, negative below)."""
+    return series / series.cummax() - 1.0
+
+
+def latest_by_published(frame: pd.DataFrame, sources: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per key, the row whose source was published last (ties: the later row)."""
+    published = sources.set_index("source_id")["published"]
+    ranked = frame.assign(_published=frame["source_id"].map(published), _order=range(len(frame)))
+    ranked = ranked.sort_values(["_published", "_order"])
+    return ranked.groupby(keys, as_index=False).last().drop(columns=["_published", "_order"])
+
+
+def money_cycles(edges: Iterable[tuple[str, str]], max_length: int = 5) -> list[tuple[str, ...]]:
+    """Simple directed cycles (length >= 2) in a money-flow graph, each listed once.
+
+    A depth-first enumeration from each node, keeping only cycles whose smallest node (in sort
+    order) is the start, so every cycle appears once in a canonical rotation.
+    """
+    graph: dict[str, set[str]] = {}
+    for a, b in edges:
+        if a != b:
+            graph.setdefault(a, set()).add(b)
+    found: list[tuple[str, ...]] = []
+
+    def walk(start: str, node: str, path: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start and len(path) >= 2:
+                found.append(tuple(path))
+            elif nxt > start and nxt not in path and len(path) < max_length:
+                walk(start, nxt, [*path, nxt])
+
+    for start in sorted(graph):
+        walk(start, start, [start])
+    return found

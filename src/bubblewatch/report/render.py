@@ -1,0 +1,169 @@
+"""Render an :class:`Assessment` as one self-contained HTML file, Markdown or JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import plotly.io as pio
+from plotly.offline import get_plotlyjs
+
+from bubblewatch._typing import ReportFormat
+from bubblewatch.errors import InputPathError, ReportError
+from bubblewatch.report.assessment import Assessment, Evidence, Section
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:0 auto;
+padding:1.5rem;color:#1d1d1f;line-height:1.45}
+header{border-bottom:2px solid #c0392b;margin-bottom:1rem}
+nav a{margin-right:.8rem}
+section{border-top:1px solid #ddd;padding-top:1rem;margin-top:1.5rem}
+.question{color:#555;font-style:italic}
+.reading{font-size:1.1rem;background:#f6f6f8;padding:.7rem 1rem;border-left:4px solid #c0392b}
+table.evidence{border-collapse:collapse;width:100%;margin:.5rem 0}
+table.evidence td{border-bottom:1px solid #eee;padding:.3rem .5rem;vertical-align:top}
+td.value{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+sup a{text-decoration:none;font-size:.75rem}
+.vintage{color:#444;font-size:.9rem}
+table.claims{border-collapse:collapse;font-size:.85rem}
+table.claims td,table.claims th{border:1px solid #ddd;padding:.25rem .4rem;vertical-align:top}
+footer li{margin-bottom:.3rem;font-size:.85rem}
+"""
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _cite(ev: Evidence, numbers: dict[str, int]) -> str:
+    return "".join(
+        f'<sup><a class="cite" href="#src-{_esc(sid)}" title="source {_esc(sid)}">[{numbers[sid]}]</a></sup>'
+        for sid in ev.source_ids
+    )
+
+
+def _section_html(section: Section, assessment: Assessment, numbers: dict[str, int]) -> str:
+    rows = "".join(
+        f'<tr class="figure" data-sources="{_esc(" ".join(ev.source_ids))}"><td>{_esc(ev.label)}</td>'
+        f'<td class="value"><a href="#src-{_esc(ev.source_ids[0])}">{_esc(ev.display)}</a>{_cite(ev, numbers)}</td></tr>'
+        for ev in section.evidence
+    )
+    chart = ""
+    if section.figure is not None:
+        chart = pio.to_html(
+            section.figure,
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=f"chart-{section.id}",
+            config={"displaylogo": False, "responsive": True},
+        )
+    table = ""
+    if section.table is not None:
+        table = _table_html(section.table)
+    cited = "".join(
+        f'<li><a href="#src-{_esc(sid)}">[{numbers[sid]}]</a> {_esc(assessment.source(sid)["publisher"])}: '
+        f'{_esc(assessment.source(sid)["title"])}</li>'
+        for sid in section.source_ids
+    )
+    return (
+        f'<section id="{section.id}"><h2>{_esc(section.title)}</h2>'
+        f'<p class="question">{_esc(section.question)}</p>'
+        f'<p class="reading">{_esc(section.reading)}</p>'
+        f'<table class="evidence">{rows}</table><div class="chart">{chart}</div>{table}'
+        f"<details><summary>Sources for this section</summary><ul>{cited}</ul></details></section>"
+    )
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{'' if pd.isna(v) else _esc(v)}</td>" for v in rec) + "</tr>"
+        for rec in frame.itertuples(index=False)
+    )
+    return f'<table class="claims"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _numbers(assessment: Assessment) -> dict[str, int]:
+    return {sid: i + 1 for i, sid in enumerate(assessment.cited_source_ids)}
+
+
+def to_html(assessment: Assessment) -> str:
+    """One self-contained HTML page: inline Plotly, one ``<section>`` per argument."""
+    numbers = _numbers(assessment)
+    nav = "".join(f'<a href="#{s.id}">{_esc(s.title)}</a>' for s in assessment.sections)
+    body = "".join(_section_html(s, assessment, numbers) for s in assessment.sections)
+    sources = "".join(
+        f'<li id="src-{_esc(sid)}">[{numbers[sid]}] {_esc(src["publisher"])}, '
+        f'<a href="{_esc(src["url"])}" rel="noopener">{_esc(src["title"])}</a>, published {_esc(src["published"])}, '
+        f'retrieved {_esc(src["retrieved"])}; {_esc(src["locator"])}</li>'
+        for sid in assessment.cited_source_ids
+        for src in (assessment.source(sid),)
+    )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>bubblewatch: is the AI build-out a bubble?</title>"
+        f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head><body>"
+        "<header><h1>Is the AI build-out a bubble?</h1>"
+        f'<p class="vintage" id="vintage">Data vintage: {_esc(assessment.vintage.describe())}. '
+        f"Generated {_esc(assessment.generated_at)}.</p><nav>{nav}</nav></header>"
+        f'<main>{body}</main><footer id="sources"><h2>Sources</h2><ol>{sources}</ol></footer>'
+        "</body></html>"
+    )
+
+
+def to_markdown(assessment: Assessment) -> str:
+    """The report as Markdown: readings, evidence with source links, and the sources list."""
+    numbers = _numbers(assessment)
+    lines = [
+        "# Is the AI build-out a bubble?",
+        "",
+        f"Data vintage: {assessment.vintage.describe()}. Generated {assessment.generated_at}.",
+        "",
+    ]
+    for s in assessment.sections:
+        lines += [f'<a id="{s.id}"></a>', "", f"## {s.title}", "", f"*{s.question}*", "", s.reading, ""]
+        lines += ["| figure | value | sources |", "|---|---:|---|"]
+        for ev in s.evidence:
+            cites = " ".join(f"[[{numbers[sid]}]](#src-{sid})" for sid in ev.source_ids)
+            lines.append(f"| {ev.label} | {ev.display} | {cites} |")
+        lines.append("")
+    lines += ["## Sources", ""]
+    for sid in assessment.cited_source_ids:
+        src = assessment.source(sid)
+        lines.append(
+            f'{numbers[sid]}. <a id="src-{sid}"></a>{src["publisher"]}, [{src["title"]}]({src["url"]}), '
+            f'published {src["published"]}; {src["locator"]}'
+        )
+    return "\n".join(lines) + "\n"
+
+
+def to_json(assessment: Assessment) -> str:
+    """The report as JSON (see :meth:`Assessment.to_dict`)."""
+    return json.dumps(assessment.to_dict(), indent=2, ensure_ascii=False, allow_nan=False)
+
+
+RENDERERS = {"html": to_html, "md": to_markdown, "json": to_json}
+
+
+def write_report(assessment: Assessment, out: Path, fmt: ReportFormat) -> Path:
+    """Render and write atomically: a temporary file beside ``out``, renamed when complete."""
+    try:
+        text = RENDERERS[fmt](assessment)
+    except ValueError as exc:
+        raise ReportError(f"could not render the {fmt} report: {exc}") from exc
+    parent = out.parent if str(out.parent) else Path()
+    if not parent.is_dir():
+        raise InputPathError(f"cannot write {out}: directory {parent} does not exist")
+    tmp = parent / f".{out.name}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise InputPathError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
