@@ -227,13 +227,13 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="bubblewatch")
     except BubblewatchError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("interrupted")
+        sys.stderr.write("interrupted\n")
         sys.exit(130)
     except Exception as exc:
-        err.print(f"internal error: {type(exc).__name__}: {exc}", markup=False, highlight=False)
+        sys.stderr.write(f"internal error: {type(exc).__name__}: {exc}\n")
         sys.exit(1)
 
 

@@ -157,9 +157,8 @@ class Store:
 
     @classmethod
     def _create(cls, path: Path) -> None:
+        _remove_orphaned_builds(path)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
-            stale.unlink(missing_ok=True)
         try:
             con = duckdb.connect(str(tmp))
             try:
@@ -417,6 +416,26 @@ class Store:
     def export_csv(self, name: str) -> str:
         """The latest vintage of ``name`` as CSV text (ISO dates, full-precision numbers)."""
         return frame_to_csv(self.read(name), SCHEMAS[name])
+
+
+def _remove_orphaned_builds(path: Path) -> None:
+    """Delete half-built stores left by creators that died (their process no longer exists)."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp*"):
+        pid_text = stale.name[len(path.name) + 2 :].split(".", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        alive = pid == os.getpid()
+        if not alive:
+            try:
+                os.kill(pid, 0)
+                alive = True
+            except ProcessLookupError:
+                alive = False
+            except PermissionError:
+                alive = True
+        if not alive or pid == os.getpid():
+            stale.unlink(missing_ok=True)
 
 
 def frame_to_csv(frame: pd.DataFrame, schema: TableSchema) -> str:

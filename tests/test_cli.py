@@ -1,0 +1,188 @@
+"""Every CLI command, with good and bad input: exit codes, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bubblewatch.data import SHIPPED_TABLES, load_table
+from conftest import run_cli
+
+
+def _no_traceback(proc: object) -> None:
+    text = proc.stdout + proc.stderr  # type: ignore[attr-defined]
+    assert "Traceback" not in text
+
+
+def test_version_and_help(home: Path) -> None:
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and "bubblewatch 0.1.0" in proc.stdout
+    for cmd in ([], ["data"], ["report"], ["import"], ["data", "show"], ["data", "export"]):
+        proc = run_cli(*cmd, "--help")
+        assert proc.returncode == 0, cmd
+        assert "Usage" in proc.stdout
+
+
+def test_report_writes_html_and_prints_the_scorecard(home: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = run_cli("report", cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert "scorecard" in proc.stdout
+    for sid in ("markets", "circularity", "power", "claims"):
+        assert sid in proc.stdout
+    html = (work / "bubblewatch-report.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert [p.name for p in work.iterdir()] == ["bubblewatch-report.html"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "json"])
+def test_report_other_formats(home: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"r.{fmt}"
+    proc = run_cli("report", "--format", fmt, "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "scorecard" not in proc.stdout
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert set(json.loads(text)["sections"]) >= {"markets", "claims"}
+    else:
+        assert text.startswith("# Is the AI build-out a bubble?")
+
+
+def test_report_bad_format_and_unwritable_path(home: Path, tmp_path: Path) -> None:
+    proc = run_cli("report", "--format", "pdf")
+    assert proc.returncode == 2
+    _no_traceback(proc)
+    proc = run_cli("report", "--out", str(tmp_path / "missing-dir" / "r.html"))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: cannot write")
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "missing-dir").exists()
+    _no_traceback(proc)
+
+
+def test_data_list(home: Path) -> None:
+    proc = run_cli("data", "list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    names = {t["name"] for t in payload["tables"]}
+    assert set(SHIPPED_TABLES) <= names
+    assert payload["data_vintage"]["snapshot_version"]
+    proc = run_cli("data", "list")
+    assert proc.returncode == 0 and "deals" in proc.stdout
+
+
+def test_data_show_json_matches_the_shipped_table(home: Path) -> None:
+    proc = run_cli("data", "show", "deals", "--json")
+    assert proc.returncode == 0, proc.stderr
+    records = json.loads(proc.stdout)
+    deals = load_table("deals")
+    assert len(records) == len(deals)
+    assert [r["deal_id"] for r in records] == deals["deal_id"].tolist()
+    proc = run_cli("data", "show", "claims", "--limit", "3")
+    assert proc.returncode == 0 and "C01" in proc.stdout and "C35" not in proc.stdout
+
+
+def test_data_show_unknown_table(home: Path) -> None:
+    proc = run_cli("data", "show", "nonsense")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: unknown table 'nonsense'")
+    _no_traceback(proc)
+
+
+def test_data_verify_passes(home: Path) -> None:
+    proc = run_cli("data", "verify")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 problems" in proc.stdout
+    proc = run_cli("data", "verify", "--json")
+    assert json.loads(proc.stdout)["ok"] is True
+
+
+def test_data_verify_fails_on_an_orphan_row(home: Path) -> None:
+    import duckdb
+
+    from bubblewatch.store import STORE_FILE, Store
+
+    Store.open().close()
+    con = duckdb.connect(str(home / STORE_FILE))
+    con.execute("UPDATE deals SET source_id = 'no_such_source' WHERE deal_id = (SELECT min(deal_id) FROM deals)")
+    con.close()
+    proc = run_cli("data", "verify")
+    assert proc.returncode == 1
+    assert "does not resolve" in proc.stdout
+    assert proc.stderr.startswith("error: 1 problems found")
+
+
+def test_data_export_csv_to_stdout_and_file(home: Path, tmp_path: Path) -> None:
+    proc = run_cli("data", "export", "financials", "--csv")
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines()[0] == "entity,metric,period,fiscal_year_end,value,unit,source_id"
+    out = tmp_path / "fin.csv"
+    proc = run_cli("data", "export", "financials", "--csv", "--out", str(out))
+    assert proc.returncode == 0
+    assert out.read_text(encoding="utf-8") == run_cli("data", "export", "financials", "--csv").stdout
+    exported = pd.read_csv(out)
+    assert len(exported) == len(load_table("financials"))
+
+
+def test_data_export_bad_input(home: Path, tmp_path: Path) -> None:
+    assert run_cli("data", "export", "financials").returncode == 2
+    proc = run_cli("data", "export", "nope", "--csv")
+    assert proc.returncode == 2 and "unknown table" in proc.stderr
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = run_cli("data", "export", "deals", "--csv", "--out", str(work / "no" / "x.csv"))
+    assert proc.returncode == 2
+    assert list(work.iterdir()) == []
+
+
+def test_import_command(home: Path, tmp_path: Path) -> None:
+    src = tmp_path / "mine.csv"
+    src.write_text("date,value\n2025-01-31,3.5\n2025-02-28,4.0\n", encoding="utf-8")
+    proc = run_cli("import", str(src), "--name", "my_capex", "--unit", "usd_bn")
+    assert proc.returncode == 0, proc.stderr
+    assert "imported 2 rows" in proc.stdout
+    shown = json.loads(run_cli("data", "show", "series", "--json").stdout)
+    assert [(r["name"], r["value"]) for r in shown] == [("my_capex", 3.5), ("my_capex", 4.0)]
+    assert run_cli("data", "verify").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (["--name", "x"], "date;value\n2025-01-01;1\n", "expected exactly the columns date,value"),
+        (["--name", "x", "--unit", "parsecs"], "date,value\n2025-01-01,1\n", "unknown unit 'parsecs'"),
+        (["--name", "X Y"], "date,value\n2025-01-01,1\n", "series name"),
+        (["--name", "x"], "date,value\n01/02/2025,1\n", "expected an ISO date"),
+    ],
+)
+def test_import_bad_input(home: Path, tmp_path: Path, args: list[str], content: str, message: str) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text(content, encoding="utf-8")
+    proc = run_cli("import", str(src), *args)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: ") and message in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    _no_traceback(proc)
+    assert json.loads(run_cli("data", "show", "series", "--json").stdout) == []
+
+
+def test_import_unreadable_path(home: Path, tmp_path: Path) -> None:
+    proc = run_cli("import", str(tmp_path / "absent.csv"), "--name", "x")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: cannot read")
+    proc = run_cli("import", str(tmp_path), "--name", "x")  # a directory
+    assert proc.returncode == 2
+    _no_traceback(proc)
+
+
+def test_unusable_data_home_is_a_failure_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    proc = run_cli("data", "list", env={"BUBBLEWATCH_HOME": str(blocker / "home")})
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: cannot create the data directory")
+    _no_traceback(proc)

@@ -1,0 +1,204 @@
+"""The DuckDB store: creation, round trips, vintages, crash safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bubblewatch.data import SHIPPED_TABLES, load_table, read_csv_text
+from bubblewatch.data.schema import SCHEMAS
+from bubblewatch.errors import DataError, InputPathError, SpecificationError
+from bubblewatch.store import STORE_FILE, Store
+
+
+def test_first_use_creates_the_store_from_the_snapshot(home: Path) -> None:
+    assert not home.exists()
+    with Store.open() as store:
+        assert (home / STORE_FILE).exists()
+        for name in SHIPPED_TABLES:
+            pd.testing.assert_frame_equal(store.read(name), load_table(name), check_dtype=False)
+        assert store.verify().ok
+    assert [p.name for p in home.iterdir()] == [STORE_FILE]
+
+
+def test_export_then_parse_round_trips_every_table(built_store: Path) -> None:
+    with Store.open(built_store) as store:
+        for name in SHIPPED_TABLES:
+            text = store.export_csv(name)
+            again = read_csv_text(text, SCHEMAS[name], origin=name)
+            pd.testing.assert_frame_equal(again, store.read(name), check_dtype=False)
+
+
+def test_reopening_does_not_add_a_vintage(home: Path) -> None:
+    with Store.open() as store:
+        first = store.vintages()
+    with Store.open() as store:
+        assert store.vintages().equals(first)
+
+
+def test_a_new_snapshot_is_added_as_a_vintage_not_an_overwrite(home: Path) -> None:
+    with Store.open() as store:
+        v1 = store.data_vintage().snapshot_vintage_id
+        v2 = store.load_snapshot()
+        assert v2 == v1 + 1
+        assert set(store.vintages()["vintage_id"]) == {v1, v2}
+        assert len(store.read("deals")) == len(load_table("deals"))
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def test_import_adds_vintages_and_reads_the_latest(home: Path, tmp_path: Path) -> None:
+    a = _write(tmp_path / "a.csv", "date,value\n2024-01-31,1.5\n2024-02-29,2.5\n")
+    b = _write(tmp_path / "b.csv", "date,value\n2024-01-31,10\n")
+    with Store.open() as store:
+        r1 = store.import_series(a, "capex_idx", "index")
+        r2 = store.import_series(b, "capex_idx", "index")
+        assert r2.vintage_id > r1.vintage_id
+        series = store.read("series")
+        assert series["value"].tolist() == [10.0]
+        sources = store.read("sources")
+        assert f"user_capex_idx_v{r2.vintage_id}" in set(sources["source_id"])
+        assert store.verify().ok
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("when,value\n2024-01-01,1\n", "expected exactly the columns date,value"),
+        ("date,value\n2024-13-01,1\n", "expected an ISO date"),
+        ("date,value\n2024-01-01,abc\n", "expected a finite number"),
+        ("date,value\n2024-01-01,inf\n", "expected a finite number"),
+        ("date,value\n2024-01-01,1\n2024-01-01,2\n", "appears twice"),
+        ("date,value\n", "no rows"),
+        ('date,value\n"2024-01-01,1\n', "not a readable CSV"),
+    ],
+)
+def test_import_rejects_malformed_csv_and_leaves_the_store_unchanged(
+    home: Path, tmp_path: Path, content: str, message: str
+) -> None:
+    bad = _write(tmp_path / "bad.csv", content)
+    with Store.open() as store:
+        before = store.vintages()
+        with pytest.raises(DataError, match=message):
+            store.import_series(bad, "x")
+        assert store.vintages().equals(before)
+
+
+def test_import_rejects_unknown_unit_bad_name_and_missing_file(home: Path, tmp_path: Path) -> None:
+    good = _write(tmp_path / "g.csv", "date,value\n2024-01-01,1\n")
+    with Store.open() as store:
+        with pytest.raises(DataError, match="unknown unit"):
+            store.import_series(good, "x", "furlongs")
+        with pytest.raises(SpecificationError, match="series name"):
+            store.import_series(good, "Bad Name")
+        with pytest.raises(InputPathError, match="cannot read"):
+            store.import_series(tmp_path / "missing.csv", "x")
+        with pytest.raises(SpecificationError, match="unknown table"):
+            store.read("nope")
+
+
+_KILL_DURING_WRITE = """
+import os, signal, sys
+import bubblewatch.store as st
+from bubblewatch.store import Store
+
+target = sys.argv[1]
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+with Store.open() as store:
+    original = store._insert
+    def insert_then_die(con, schema, frame, vintage):
+        original(con, schema, frame, vintage)   # rows are written inside the transaction ...
+        die()                                   # ... and the process dies before COMMIT
+    store._insert = insert_then_die
+    if target == "import":
+        store.import_series(sys.argv[2], "killed")
+    else:
+        store.load_snapshot()
+"""
+
+
+@pytest.mark.parametrize("target", ["import", "snapshot"])
+def test_kill_during_write_keeps_the_previous_vintage(home: Path, tmp_path: Path, target: str) -> None:
+    with Store.open() as store:
+        before = store.vintages()
+        deals = store.read("deals")
+    csv_path = _write(tmp_path / "s.csv", "date,value\n2024-01-01,1\n2024-02-01,2\n")
+    script = tmp_path / "kill.py"
+    script.write_text(_KILL_DURING_WRITE, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script), target, str(csv_path)],
+        env={**os.environ, "BUBBLEWATCH_HOME": str(home)},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == -signal.SIGKILL
+    with Store.open() as store:
+        assert store.vintages().equals(before)
+        assert store.read("series").empty
+        pd.testing.assert_frame_equal(store.read("deals"), deals)
+        assert store.verify().ok
+
+
+_KILL_DURING_CREATE = """
+import os, signal
+import bubblewatch.store as st
+original = st.Store.load_snapshot
+def die(self):
+    original(self)
+    os.kill(os.getpid(), signal.SIGKILL)
+st.Store.load_snapshot = die
+st.Store.open()
+"""
+
+
+def test_kill_during_first_creation_leaves_no_store(home: Path, tmp_path: Path) -> None:
+    script = tmp_path / "create.py"
+    script.write_text(_KILL_DURING_CREATE, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        env={**os.environ, "BUBBLEWATCH_HOME": str(home)},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == -signal.SIGKILL
+    assert not (home / STORE_FILE).exists()
+    with Store.open() as store:  # the next open builds a complete store
+        assert store.verify().ok
+    assert [p.name for p in home.iterdir()] == [STORE_FILE]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.dictionaries(
+        st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-12-31").date()),
+        st.floats(allow_nan=False, allow_infinity=False, width=64),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_import_round_trips_any_series_exactly(built_store: Path, tmp_path: Path, points: dict) -> None:  # type: ignore[type-arg]
+    lines = ["date,value"] + [f"{d.isoformat()},{v!r}" for d, v in points.items()]
+    path = tmp_path / "h.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Store.open(built_store) as store:
+        store.import_series(path, "prop")
+        got = store.read("series")
+    got = got.loc[got["name"] == "prop"]
+    want = sorted(points.items())
+    assert [d.date() for d in got["date"]] == [d for d, _ in want]
+    assert got["value"].tolist() == [v for _, v in want]
