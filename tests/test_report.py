@@ -1,0 +1,142 @@
+"""The report: JSON shape, every figure sourced, HTML/Markdown structure, data vintage."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bubblewatch._typing import SECTION_IDS
+from bubblewatch.report import Assessment, Evidence, assess, to_html, to_json, to_markdown
+from bubblewatch.report.sections import BUILDERS
+from bubblewatch.store import Store
+
+
+@pytest.fixture(scope="module")
+def assessment(built_store: Path) -> Assessment:
+    with Store.open(built_store) as store:
+        return assess(store)
+
+
+def test_builders_cover_exactly_the_ten_arguments() -> None:
+    assert tuple(BUILDERS) == SECTION_IDS
+
+
+def test_json_shape(assessment: Assessment) -> None:
+    payload = json.loads(to_json(assessment))
+    assert list(payload["sections"]) == list(SECTION_IDS)
+    assert payload["data_vintage"]["snapshot_version"]
+    for sid, section in payload["sections"].items():
+        assert set(section) >= {"title", "reading", "evidence", "sources"}, sid
+        assert section["reading"].endswith("."), sid
+        assert not re.search(r"\bnan\b", section["reading"]), sid
+        assert section["evidence"], sid
+        cited = {s["source_id"] for s in section["sources"]}
+        for ev in section["evidence"]:
+            assert ev["source_ids"], (sid, ev["label"])
+            assert set(ev["source_ids"]) <= cited
+        for src in section["sources"]:
+            assert src["url"].startswith(("http://", "https://"))
+            assert src["publisher"] and src["locator"]
+
+
+def test_every_evidence_source_resolves_in_the_store(assessment: Assessment, built_store: Path) -> None:
+    with Store.open(built_store) as store:
+        known = set(store.read("sources")["source_id"])
+    for section in assessment.sections:
+        assert set(section.source_ids) <= known
+
+
+def test_evidence_without_a_source_is_refused() -> None:
+    from bubblewatch.errors import ReportError
+
+    with pytest.raises(ReportError, match="no source"):
+        Evidence("orphan", 1.0, "usd_bn", ())
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: list[str] = []
+        self.anchors: set[str] = set()
+        self.links: list[str] = []
+        self.figures = 0
+        self.scripts_with_src: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "section" and a.get("id"):
+            self.sections.append(str(a["id"]))
+        if a.get("id"):
+            self.anchors.add(str(a["id"]))
+        if tag == "a" and a.get("href"):
+            self.links.append(str(a["href"]))
+        if tag == "tr" and a.get("class") == "figure":
+            self.figures += 1
+        if tag in ("script", "link", "img") and (a.get("src") or a.get("href")):
+            self.scripts_with_src.append(str(a.get("src") or a.get("href")))
+
+
+def test_html_has_one_section_per_argument_and_every_figure_links_to_a_source(assessment: Assessment) -> None:
+    html = to_html(assessment)
+    parser = _Collector()
+    parser.feed(html)
+    assert parser.sections == list(SECTION_IDS)
+    assert parser.figures == sum(len(s.evidence) for s in assessment.sections)
+    internal = [h[1:] for h in parser.links if h.startswith("#")]
+    assert all(target in parser.anchors for target in internal)
+    for sid in assessment.cited_source_ids:
+        assert f"src-{sid}" in parser.anchors
+    # Self-contained: no external scripts, styles or images.
+    assert parser.scripts_with_src == []
+    assert "Data vintage:" in html and assessment.vintage.fingerprint in html
+
+
+def test_markdown_lists_sections_and_sources(assessment: Assessment) -> None:
+    md = to_markdown(assessment)
+    for section in assessment.sections:
+        assert f"## {section.title}" in md
+    assert md.count('<a id="src-') == len(assessment.cited_source_ids)
+    assert "Data vintage:" in md
+
+
+def test_to_frame_has_one_row_per_figure(assessment: Assessment) -> None:
+    frame = assessment.to_frame()
+    assert len(frame) == sum(len(s.evidence) for s in assessment.sections)
+    assert frame["source_ids"].str.len().gt(0).all()
+
+
+def test_readings_quote_their_own_evidence(assessment: Assessment) -> None:
+    # The funding reading states the capex / OCF share shown in its evidence.
+    funding = assessment.section("funding")
+    share = next(e for e in funding.evidence if e.label.startswith("Capex as a share"))
+    assert f"{share.value:.0%}" in funding.reading
+    markets = assessment.section("markets")
+    cape = next(e for e in markets.evidence if e.label.startswith("S&P 500 CAPE"))
+    assert f"{cape.value:.1f}" in markets.reading
+
+
+def test_gdp_section_uses_the_latest_release(assessment: Assessment, built_store: Path) -> None:
+    gdp = assessment.section("gdp")
+    with Store.open(built_store) as store:
+        macro = store.read("macro")
+    latest = macro.loc[macro["series"] == "gdp_growth", "period"].max()
+    assert latest in gdp.reading
+    assert re.search(r"consumers added [+-]\d", gdp.reading)
+
+
+def test_assessment_refuses_unknown_sources(assessment: Assessment) -> None:
+    from bubblewatch.errors import ReportError
+
+    with pytest.raises(ReportError, match="unknown sources"):
+        Assessment(
+            sections=assessment.sections,
+            sources=assessment.sources.iloc[:1],
+            vintage=assessment.vintage,
+            generated_at=assessment.generated_at,
+        )
+    assert isinstance(assessment.sources, pd.DataFrame)

@@ -1,0 +1,63 @@
+"""The HTML report opened in headless Chromium: renders, charts drawn, no console errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bubblewatch._typing import SECTION_IDS
+from conftest import run_cli
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def test_html_report_renders_offline_without_console_errors(home: Path, tmp_path: Path, chromium: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "report.html"
+    proc = run_cli("report", "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    messages: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+            page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
+            page.goto(out.as_uri(), wait_until="load")
+            page.wait_for_function(
+                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(SECTION_IDS)}",
+                timeout=30_000,
+            )
+            ids = page.eval_on_selector_all("section", "els => els.map(e => e.id)")
+            assert ids == list(SECTION_IDS)
+            for sid in SECTION_IDS:
+                assert page.locator(f"#{sid} .reading").is_visible()
+                assert page.locator(f"#chart-{sid} .main-svg").count() >= 1
+            # Every figure's link lands on an entry of the sources list.
+            targets = page.eval_on_selector_all(
+                "tr.figure a", "els => els.map(e => e.getAttribute('href'))"
+            )
+            assert targets
+            for href in set(targets):
+                assert page.locator(href).count() == 1, href
+            page.locator("#circularity tr.figure a").first.click()
+            assert page.url.endswith(targets[0]) or "#src-" in page.url
+        finally:
+            browser.close()
+    assert messages == []
+    assert requests == []
