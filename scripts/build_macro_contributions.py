@@ -33,7 +33,10 @@ SERIES = {  # published series -> (components, table line of the aggregate)
     "contrib_pce": (("goods", "services"), 2),
     "contrib_goods": (("goods",), 3),
     "contrib_services": (("services",), 6),
-    "contrib_gross_private_investment": (("structures", "equipment", "ipp", "residential", "inventories"), 7),
+    "contrib_gross_private_investment": (
+        ("structures", "equipment", "ipp", "residential", "inventories"),
+        7,
+    ),
     "contrib_fixed_investment": (("structures", "equipment", "ipp", "residential"), 8),
     "contrib_nonres_fixed_investment": (("structures", "equipment", "ipp"), 9),
     "contrib_structures": (("structures",), 10),
@@ -55,7 +58,9 @@ def read_bea_table(path: Path) -> pd.DataFrame:
     data = {}
     for r in rows:
         if r and r[0].strip().isdigit():
-            data[int(r[0])] = pd.to_numeric(pd.Series(r[2 : 2 + len(periods)]), errors="coerce").to_numpy()
+            data[int(r[0])] = pd.to_numeric(
+                pd.Series(r[2 : 2 + len(periods)]), errors="coerce"
+            ).to_numpy()
     return pd.DataFrame(data, index=periods).T
 
 
@@ -64,18 +69,24 @@ def compute(nominal_table: pd.DataFrame, price_table: pd.DataFrame) -> pd.DataFr
     nominal = pd.DataFrame({c: nominal_table.loc[line, periods] for c, line in LINES.items()})
     nominal["imports"] = -nominal["imports"]
     prices = pd.DataFrame(
-        {c: price_table.loc[line, periods] if c != "inventories" else price_table.loc[1, periods]
-         for c, line in LINES.items()}
+        {
+            c: price_table.loc[line, periods] if c != "inventories" else price_table.loc[1, periods]
+            for c, line in LINES.items()
+        }
     )
     deflator = price_table.loc[1, periods].astype(float)
-    quarterly = fisher_contributions(nominal.astype(float), prices.astype(float), deflator, annualize=False)
+    quarterly = fisher_contributions(
+        nominal.astype(float), prices.astype(float), deflator, annualize=False
+    )
     real = nominal_table.loc[1, periods].astype(float) / deflator
     g_q = (real / real.shift(1) - 1.0).iloc[1:] * 100.0
     g_ann = ((1.0 + g_q / 100.0) ** 4 - 1.0) * 100.0
     scaled = quarterly.drop(columns="total").mul(g_ann / g_q, axis=0)
     others = scaled.drop(columns="inventories").sum(axis=1)
     scaled["inventories"] = g_ann - others
-    out = pd.DataFrame({name: scaled[list(parts)].sum(axis=1) for name, (parts, _) in SERIES.items()})
+    out = pd.DataFrame(
+        {name: scaled[list(parts)].sum(axis=1) for name, (parts, _) in SERIES.items()}
+    )
     out["gdp_growth"] = g_ann
     return out
 
@@ -92,16 +103,25 @@ def main() -> None:
     args = parser.parse_args()
     table = compute(read_bea_table(args.table_1_1_5), read_bea_table(args.table_1_1_9))
     sid = f"macro_bea_calc_{args.release_date.replace('-', '')}"
-    vintage = f"BEA release of {args.release_date}; contributions computed from NIPA 1.1.5 and 1.1.9"
+    vintage = (
+        f"BEA release of {args.release_date}; contributions computed from NIPA 1.1.5 and 1.1.9"
+    )
     rows = []
     for period, rec in table.iterrows():
         for series, value in rec.items():
             line = SERIES[series][1] if series in SERIES else 1
-            rows.append({
-                "series": series, "period": str(period).replace("Q", "Q"), "value": f"{value:.4f}",
-                "unit": "pct" if series == "gdp_growth" else "pp", "bea_table": "NIPA 1.1.5 + 1.1.9",
-                "bea_line": str(line), "vintage": vintage, "source_id": sid,
-            })
+            rows.append(
+                {
+                    "series": series,
+                    "period": str(period).replace("Q", "Q"),
+                    "value": f"{value:.4f}",
+                    "unit": "pct" if series == "gdp_growth" else "pp",
+                    "bea_table": "NIPA 1.1.5 + 1.1.9",
+                    "bea_line": str(line),
+                    "vintage": vintage,
+                    "source_id": sid,
+                }
+            )
     path = SNAPSHOT / "macro.csv"
     with path.open(encoding="utf-8") as fh:
         reader = csv.DictReader(fh)

@@ -108,7 +108,9 @@ def build(data_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
                 rows.append(_row("SP500", field, rec["date"], rec[field], unit, "mkt_shiller"))
 
     for ticker, exchange in STOCKS.items():
-        daily = _read_daily(data_dir / "stocks_adjclose_daily_long" / f"{ticker}.csv", "Date", "Close")
+        daily = _read_daily(
+            data_dir / "stocks_adjclose_daily_long" / f"{ticker}.csv", "Date", "Close"
+        )
         for date, value in month_end_closes(daily).items():
             sid = f"mkt_{exchange}_{ticker.lower()}"
             rows.append(_row(ticker, "adj_close", date, value, "usd_per_share", sid))
@@ -122,7 +124,9 @@ def build(data_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     return rows, sources
 
 
-def _row(series: str, field: str, date: pd.Timestamp, value: float, unit: str, sid: str) -> dict[str, str]:
+def _row(
+    series: str, field: str, date: pd.Timestamp, value: float, unit: str, sid: str
+) -> dict[str, str]:
     return {
         "series": series,
         "field": field,
@@ -196,10 +200,21 @@ def main() -> None:
     parser.add_argument("data_dir", type=Path)
     args = parser.parse_args()
     rows, sources = build(args.data_dir)
-    _write_csv(SNAPSHOT / "market.csv", rows, ["series", "field", "date", "value", "unit", "source_id"])
+    _write_csv(
+        SNAPSHOT / "market.csv", rows, ["series", "field", "date", "value", "unit", "source_id"]
+    )
     src_path = SNAPSHOT / "sources.csv"
     existing: list[dict[str, str]] = []
-    fields = ["source_id", "publisher", "title", "url", "published", "retrieved", "locator", "terms"]
+    fields = [
+        "source_id",
+        "publisher",
+        "title",
+        "url",
+        "published",
+        "retrieved",
+        "locator",
+        "terms",
+    ]
     if src_path.exists():
         with src_path.open(encoding="utf-8") as fh:
             existing = [r for r in csv.DictReader(fh) if not r["source_id"].startswith("mkt_")]

@@ -41,7 +41,9 @@ def shared_research() -> Path:
 
 def chromium_path() -> str | None:
     """Debian's Chromium, or the one named by BUBBLEWATCH_CHROMIUM."""
-    candidate = os.environ.get("BUBBLEWATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    candidate = (
+        os.environ.get("BUBBLEWATCH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    )
     return candidate if Path(candidate).exists() else None
 
 
@@ -55,8 +57,9 @@ def chromium() -> str:
     return path
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``bubblewatch`` in a child process, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "bubblewatch.cli", *args],

@@ -108,7 +108,9 @@ def test_data_verify_fails_on_an_orphan_row(home: Path) -> None:
 
     Store.open().close()
     con = duckdb.connect(str(home / STORE_FILE))
-    con.execute("UPDATE deals SET source_id = 'no_such_source' WHERE deal_id = (SELECT min(deal_id) FROM deals)")
+    con.execute(
+        "UPDATE deals SET source_id = 'no_such_source' WHERE deal_id = (SELECT min(deal_id) FROM deals)"
+    )
     con.close()
     proc = run_cli("data", "verify")
     assert proc.returncode == 1
@@ -119,11 +121,15 @@ def test_data_verify_fails_on_an_orphan_row(home: Path) -> None:
 def test_data_export_csv_to_stdout_and_file(home: Path, tmp_path: Path) -> None:
     proc = run_cli("data", "export", "financials", "--csv")
     assert proc.returncode == 0
-    assert proc.stdout.splitlines()[0] == "entity,metric,period,fiscal_year_end,value,unit,source_id"
+    assert (
+        proc.stdout.splitlines()[0] == "entity,metric,period,fiscal_year_end,value,unit,source_id"
+    )
     out = tmp_path / "fin.csv"
     proc = run_cli("data", "export", "financials", "--csv", "--out", str(out))
     assert proc.returncode == 0
-    assert out.read_text(encoding="utf-8") == run_cli("data", "export", "financials", "--csv").stdout
+    assert (
+        out.read_text(encoding="utf-8") == run_cli("data", "export", "financials", "--csv").stdout
+    )
     exported = pd.read_csv(out)
     assert len(exported) == len(load_table("financials"))
 
@@ -154,12 +160,18 @@ def test_import_command(home: Path, tmp_path: Path) -> None:
     ("args", "content", "message"),
     [
         (["--name", "x"], "date;value\n2025-01-01;1\n", "expected exactly the columns date,value"),
-        (["--name", "x", "--unit", "parsecs"], "date,value\n2025-01-01,1\n", "unknown unit 'parsecs'"),
+        (
+            ["--name", "x", "--unit", "parsecs"],
+            "date,value\n2025-01-01,1\n",
+            "unknown unit 'parsecs'",
+        ),
         (["--name", "X Y"], "date,value\n2025-01-01,1\n", "series name"),
         (["--name", "x"], "date,value\n01/02/2025,1\n", "expected an ISO date"),
     ],
 )
-def test_import_bad_input(home: Path, tmp_path: Path, args: list[str], content: str, message: str) -> None:
+def test_import_bad_input(
+    home: Path, tmp_path: Path, args: list[str], content: str, message: str
+) -> None:
     src = tmp_path / "in.csv"
     src.write_text(content, encoding="utf-8")
     proc = run_cli("import", str(src), *args)

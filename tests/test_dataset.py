@@ -8,7 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bubblewatch.data import KNOWN_UNITS, SCHEMAS, SHIPPED_TABLES, load_table, raw_bytes, verify_tables
+from bubblewatch.data import (
+    KNOWN_UNITS,
+    SCHEMAS,
+    SHIPPED_TABLES,
+    load_table,
+    raw_bytes,
+    verify_tables,
+)
 
 HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
 
@@ -89,7 +96,15 @@ def test_deals_network_is_large_and_dated(tables: dict[str, pd.DataFrame]) -> No
     # The debate's circle is in the data: NVIDIA -> OpenAI, OpenAI -> Oracle, Oracle -> NVIDIA.
     flows = set(zip(deals["money_from"], deals["money_to"], strict=True))
     assert {("NVIDIA", "OpenAI"), ("OpenAI", "Oracle"), ("Oracle", "NVIDIA")} <= flows
-    assert {"equity", "compute_contract", "chip_purchase", "warrant", "backstop", "jv", "debt"} <= set(deals["type"])
+    assert {
+        "equity",
+        "compute_contract",
+        "chip_purchase",
+        "warrant",
+        "backstop",
+        "jv",
+        "debt",
+    } <= set(deals["type"])
 
 
 def test_useful_lives_record_old_and_new(tables: dict[str, pd.DataFrame]) -> None:
@@ -107,7 +122,13 @@ def test_debt_is_2024_2026_and_positive(tables: dict[str, pd.DataFrame]) -> None
 
 def test_macro_decomposes_every_quarter_from_2023q1(tables: dict[str, pd.DataFrame]) -> None:
     macro = tables["macro"]
-    needed = ("gdp_growth", "contrib_pce", "contrib_nonres_fixed_investment", "contrib_equipment", "contrib_ipp")
+    needed = (
+        "gdp_growth",
+        "contrib_pce",
+        "contrib_nonres_fixed_investment",
+        "contrib_equipment",
+        "contrib_ipp",
+    )
     quarters = [f"{y}Q{q}" for y in (2023, 2024, 2025) for q in (1, 2, 3, 4)]
     for series in needed:
         have = set(macro.loc[macro["series"] == series, "period"])
@@ -126,14 +147,29 @@ def test_market_snapshot_series_and_history(tables: dict[str, pd.DataFrame]) -> 
     first = market.groupby("series")["date"].min()
     assert first["NASDAQCOM"].year == 1985
     assert first["SP500"].year == 1871
-    tickers = {"NVDA", "MSFT", "GOOGL", "AMZN", "META", "ORCL", "AMD", "AVGO", "PLTR", "CRWV", "NBIS", "QQQ"}
+    tickers = {
+        "NVDA",
+        "MSFT",
+        "GOOGL",
+        "AMZN",
+        "META",
+        "ORCL",
+        "AMD",
+        "AVGO",
+        "PLTR",
+        "CRWV",
+        "NBIS",
+        "QQQ",
+    }
     assert tickers <= set(market["series"])
     assert (market["date"] == market["date"] + pd.offsets.MonthEnd(0)).all()
     sp = market.loc[market["series"] == "SP500"]
     assert {"mean_close", "dividend", "earnings", "cpi"} <= set(sp["field"])
 
 
-def test_claims_are_the_debates_c01_to_c35(tables: dict[str, pd.DataFrame], shared_research: Path) -> None:
+def test_claims_are_the_debates_c01_to_c35(
+    tables: dict[str, pd.DataFrame], shared_research: Path
+) -> None:
     claims = tables["claims"]
     assert list(claims["claim_id"]) == [f"C{i:02d}" for i in range(1, 36)]
     text = (shared_research / "debate.md").read_text(encoding="utf-8")

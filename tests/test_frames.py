@@ -16,7 +16,9 @@ from bubblewatch.report.sections import shiller_cape
 NODES = ["A", "B", "C", "D", "E"]
 
 
-def _cycles_reference(edges: set[tuple[str, str]], max_length: int) -> set[frozenset[tuple[str, str]]]:
+def _cycles_reference(
+    edges: set[tuple[str, str]], max_length: int
+) -> set[frozenset[tuple[str, str]]]:
     """Every simple cycle by brute force: each ordered node sequence whose edges all exist."""
     found = set()
     for k in range(2, max_length + 1):
@@ -52,7 +54,9 @@ def test_drawdown_bounds_and_reference(values: list[float]) -> None:
 def test_shiller_cape_matches_a_loop() -> None:
     market = load_table("market")
     cape = shiller_cape(market)
-    sp = market.loc[market["series"] == "SP500"].pivot(index="date", columns="field", values="value")
+    sp = market.loc[market["series"] == "SP500"].pivot(
+        index="date", columns="field", values="value"
+    )
     sp = sp[["mean_close", "earnings", "cpi"]].dropna()
     last_cpi = sp["cpi"].iloc[-1]
     for date in cape.index[::97]:
@@ -66,9 +70,17 @@ def test_shiller_cape_matches_a_loop() -> None:
 
 
 def test_latest_by_published_picks_the_newest_source() -> None:
-    sources = pd.DataFrame({"source_id": ["old", "new"], "published": pd.to_datetime(["2025-01-01", "2026-01-01"])})
-    frame = pd.DataFrame({"series": ["g", "g"], "period": ["2025Q1", "2025Q1"], "value": [1.0, 2.0],
-                          "source_id": ["new", "old"]})
+    sources = pd.DataFrame(
+        {"source_id": ["old", "new"], "published": pd.to_datetime(["2025-01-01", "2026-01-01"])}
+    )
+    frame = pd.DataFrame(
+        {
+            "series": ["g", "g"],
+            "period": ["2025Q1", "2025Q1"],
+            "value": [1.0, 2.0],
+            "source_id": ["new", "old"],
+        }
+    )
     out = latest_by_published(frame, sources, ["series", "period"])
     assert out["value"].tolist() == [1.0]
     assert np.isfinite(out["value"]).all()

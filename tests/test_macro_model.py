@@ -36,7 +36,9 @@ positive = st.floats(min_value=0.5, max_value=2000.0, allow_nan=False)
     arrays(np.float64, (6,), elements=st.floats(min_value=50.0, max_value=150.0)),
     st.booleans(),
 )
-def test_vectorised_matches_reference(nominal: np.ndarray, prices: np.ndarray, agg: np.ndarray, annual: bool) -> None:
+def test_vectorised_matches_reference(
+    nominal: np.ndarray, prices: np.ndarray, agg: np.ndarray, annual: bool
+) -> None:
     idx = pd.period_range("2020Q1", periods=6, freq="Q").astype(str)
     n = pd.DataFrame(nominal, index=idx, columns=["a", "b", "c"])
     p = pd.DataFrame(prices, index=idx, columns=["a", "b", "c"])
@@ -44,7 +46,9 @@ def test_vectorised_matches_reference(nominal: np.ndarray, prices: np.ndarray, a
     fast = fisher_contributions(n, p, a, annualize=annual)
     slow = fisher_contributions_reference(n, p, a, annualize=annual)
     np.testing.assert_allclose(fast.to_numpy(), slow[fast.columns].to_numpy(), rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(fast.drop(columns="total").sum(axis=1), fast["total"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        fast.drop(columns="total").sum(axis=1), fast["total"], rtol=1e-9, atol=1e-12
+    )
 
 
 @settings(max_examples=40, deadline=None)
@@ -52,7 +56,9 @@ def test_vectorised_matches_reference(nominal: np.ndarray, prices: np.ndarray, a
     arrays(np.float64, (5,), elements=positive),
     arrays(np.float64, (5,), elements=st.floats(min_value=50.0, max_value=150.0)),
 )
-def test_single_component_contributes_its_own_real_growth(nominal: np.ndarray, price: np.ndarray) -> None:
+def test_single_component_contributes_its_own_real_growth(
+    nominal: np.ndarray, price: np.ndarray
+) -> None:
     idx = pd.period_range("2021Q1", periods=5, freq="Q").astype(str)
     n = pd.DataFrame({"x": nominal}, index=idx)
     p = pd.DataFrame({"x": price}, index=idx)
@@ -80,7 +86,9 @@ def test_on_real_bea_tables_vectorised_equals_reference(shared_data: Path) -> No
 def test_shipped_contributions_match_beas_published_release() -> None:
     """Our computation from Tables 1.1.5/1.1.9 vs BEA's own Table 2 of the same release."""
     macro = load_table("macro")
-    ours = macro.loc[macro["source_id"] == "macro_bea_calc_20260528"].set_index(["series", "period"])["value"]
+    ours = macro.loc[macro["source_id"] == "macro_bea_calc_20260528"].set_index(
+        ["series", "period"]
+    )["value"]
     published = macro.loc[macro["vintage"].str.startswith("2026-05-28")]
     assert len(published) >= 4
     for rec in published.itertuples():
@@ -91,8 +99,13 @@ def test_shipped_contributions_match_beas_published_release() -> None:
 
 def test_shipped_growth_matches_the_fred_series_of_the_same_vintage() -> None:
     macro = load_table("macro")
-    ours = macro.loc[(macro["source_id"] == "macro_bea_calc_20260528") & (macro["series"] == "gdp_growth")]
-    fred = macro.loc[macro["vintage"].str.contains("FRED/BEA vintage of 2026-05-28") & (macro["series"] == "gdp_growth")]
+    ours = macro.loc[
+        (macro["source_id"] == "macro_bea_calc_20260528") & (macro["series"] == "gdp_growth")
+    ]
+    fred = macro.loc[
+        macro["vintage"].str.contains("FRED/BEA vintage of 2026-05-28")
+        & (macro["series"] == "gdp_growth")
+    ]
     merged = ours.merge(fred, on="period", suffixes=("_ours", "_fred"))
     assert len(merged) >= 10
     # FRED rounds to one decimal.
@@ -103,7 +116,8 @@ def test_shipped_rows_are_what_the_script_computes(shared_data: Path) -> None:
     module = _scripts()
     folder = shared_data / "bea_nipa_tables_bsvars" / "vintage_2026-05-28"
     table = module.compute(
-        module.read_bea_table(folder / "Table1.1.5.csv"), module.read_bea_table(folder / "Table1.1.9.csv")
+        module.read_bea_table(folder / "Table1.1.5.csv"),
+        module.read_bea_table(folder / "Table1.1.9.csv"),
     )
     macro = load_table("macro")
     ours = macro.loc[macro["source_id"] == "macro_bea_calc_20260528"]

@@ -23,8 +23,12 @@ def _month_end_reference(path: Path, date_col: str, value_col: str) -> pd.Series
 def test_stock_month_ends_match_the_daily_series(shared_data: Path, ticker: str) -> None:
     market = load_table("market")
     shipped = market.loc[market["series"] == ticker]
-    ref = _month_end_reference(shared_data / "stocks_adjclose_daily_long" / f"{ticker}.csv", "Date", "Close")
-    got = pd.Series(shipped["value"].to_numpy(), index=shipped["date"].dt.strftime("%Y-%m").to_numpy())
+    ref = _month_end_reference(
+        shared_data / "stocks_adjclose_daily_long" / f"{ticker}.csv", "Date", "Close"
+    )
+    got = pd.Series(
+        shipped["value"].to_numpy(), index=shipped["date"].dt.strftime("%Y-%m").to_numpy()
+    )
     # The final, incomplete month of the daily file is left out of the snapshot.
     assert set(got.index) == set(ref.index) - {ref.index[-1]} or set(got.index) == set(ref.index)
     np.testing.assert_allclose(got.to_numpy(), ref.loc[got.index].to_numpy(), rtol=1e-7)
@@ -33,12 +37,22 @@ def test_stock_month_ends_match_the_daily_series(shared_data: Path, ticker: str)
 def test_nasdaq_month_ends_match_fred(shared_data: Path) -> None:
     market = load_table("market")
     shipped = market.loc[market["series"] == "NASDAQCOM"]
-    ref = pd.concat([
-        _month_end_reference(shared_data / "nasdaq_composite_daily" / "NASDAQCOM_1971-2025.csv", "observation_date", "NASDAQCOM"),
-        _month_end_reference(shared_data / "fred_macro_acc102" / "NASDAQCOM.csv", "observation_date", "NASDAQCOM"),
-    ])
+    ref = pd.concat(
+        [
+            _month_end_reference(
+                shared_data / "nasdaq_composite_daily" / "NASDAQCOM_1971-2025.csv",
+                "observation_date",
+                "NASDAQCOM",
+            ),
+            _month_end_reference(
+                shared_data / "fred_macro_acc102" / "NASDAQCOM.csv", "observation_date", "NASDAQCOM"
+            ),
+        ]
+    )
     ref = ref[~ref.index.duplicated(keep="last")]
-    got = pd.Series(shipped["value"].to_numpy(), index=shipped["date"].dt.strftime("%Y-%m").to_numpy())
+    got = pd.Series(
+        shipped["value"].to_numpy(), index=shipped["date"].dt.strftime("%Y-%m").to_numpy()
+    )
     np.testing.assert_allclose(got.to_numpy(), ref.loc[got.index].to_numpy(), rtol=1e-7)
     assert got.loc["2000-02"] == pytest.approx(4696.69)  # the dot-com month-end peak
 
@@ -46,7 +60,9 @@ def test_nasdaq_month_ends_match_fred(shared_data: Path) -> None:
 def test_shiller_columns_match_the_tidy_copy(shared_data: Path) -> None:
     """Shiller's workbook as shipped vs the independent tidy CSV of the 2023 vintage (to 2023-06)."""
     market = load_table("market")
-    sp = market.loc[market["series"] == "SP500"].pivot(index="date", columns="field", values="value")
+    sp = market.loc[market["series"] == "SP500"].pivot(
+        index="date", columns="field", values="value"
+    )
     tidy = pd.read_csv(shared_data / "shiller_sp500_monthly" / "data.csv", parse_dates=["Date"])
     tidy = tidy.loc[(tidy["Date"] >= "1900-01-01") & (tidy["Date"] <= "2023-06-01")]
     tidy.index = tidy["Date"] + pd.offsets.MonthEnd(0)
@@ -59,10 +75,16 @@ def test_shiller_columns_match_the_tidy_copy(shared_data: Path) -> None:
 @pytest.mark.parametrize(("ticker", "entity"), [("GOOG", "Alphabet"), ("AMZN", "Amazon")])
 def test_annual_capex_matches_sec_companyfacts(shared_data: Path, ticker: str, entity: str) -> None:
     """10-K capex as shipped vs the SEC XBRL company facts (annual, quarter = 0)."""
-    facts = pd.read_csv(shared_data / "hyperscaler_capex_sec_quarterly" / "capex_history_quarterly.csv")
-    annual = facts.loc[(facts["ticker"] == ticker) & (facts["quarter"] == 0)].set_index("year")["payments_usd"]
+    facts = pd.read_csv(
+        shared_data / "hyperscaler_capex_sec_quarterly" / "capex_history_quarterly.csv"
+    )
+    annual = facts.loc[(facts["ticker"] == ticker) & (facts["quarter"] == 0)].set_index("year")[
+        "payments_usd"
+    ]
     fin = load_table("financials")
-    capex = fin.loc[(fin["entity"] == entity) & (fin["metric"] == "capex") & (fin["unit"] == "usd_m")]
+    capex = fin.loc[
+        (fin["entity"] == entity) & (fin["metric"] == "capex") & (fin["unit"] == "usd_m")
+    ]
     checked = 0
     for rec in capex.itertuples():
         year = int(rec.period[2:])

@@ -44,7 +44,9 @@ def test_json_shape(assessment: Assessment) -> None:
             assert src["publisher"] and src["locator"]
 
 
-def test_every_evidence_source_resolves_in_the_store(assessment: Assessment, built_store: Path) -> None:
+def test_every_evidence_source_resolves_in_the_store(
+    assessment: Assessment, built_store: Path
+) -> None:
     with Store.open(built_store) as store:
         known = set(store.read("sources")["source_id"])
     for section in assessment.sections:
@@ -81,7 +83,9 @@ class _Collector(HTMLParser):
             self.scripts_with_src.append(str(a.get("src") or a.get("href")))
 
 
-def test_html_has_one_section_per_argument_and_every_figure_links_to_a_source(assessment: Assessment) -> None:
+def test_html_has_one_section_per_argument_and_every_figure_links_to_a_source(
+    assessment: Assessment,
+) -> None:
     html = to_html(assessment)
     parser = _Collector()
     parser.feed(html)

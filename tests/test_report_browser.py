@@ -23,7 +23,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def test_html_report_renders_offline_without_console_errors(home: Path, tmp_path: Path, chromium: str) -> None:
+def test_html_report_renders_offline_without_console_errors(
+    home: Path, tmp_path: Path, chromium: str
+) -> None:
     from playwright.sync_api import sync_playwright
 
     out = tmp_path / "report.html"
@@ -35,9 +37,23 @@ def test_html_report_renders_offline_without_console_errors(home: Path, tmp_path
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
-            page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+            page.on(
+                "console",
+                lambda m: (
+                    messages.append(f"{m.type}: {m.text}")
+                    if m.type in ("error", "warning")
+                    else None
+                ),
+            )
             page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-            page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
+            page.on(
+                "request",
+                lambda r: (
+                    requests.append(r.url)
+                    if not r.url.startswith(("file:", "data:", "blob:"))
+                    else None
+                ),
+            )
             page.goto(out.as_uri(), wait_until="load")
             page.wait_for_function(
                 f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(SECTION_IDS)}",

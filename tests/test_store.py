@@ -131,7 +131,9 @@ with Store.open() as store:
 
 
 @pytest.mark.parametrize("target", ["import", "snapshot"])
-def test_kill_during_write_keeps_the_previous_vintage(home: Path, tmp_path: Path, target: str) -> None:
+def test_kill_during_write_keeps_the_previous_vintage(
+    home: Path, tmp_path: Path, target: str
+) -> None:
     with Store.open() as store:
         before = store.vintages()
         deals = store.read("deals")
@@ -182,16 +184,22 @@ def test_kill_during_first_creation_leaves_no_store(home: Path, tmp_path: Path) 
     assert [p.name for p in home.iterdir()] == [STORE_FILE]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.dictionaries(
-        st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-12-31").date()),
+        st.dates(
+            min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-12-31").date()
+        ),
         st.floats(allow_nan=False, allow_infinity=False, width=64),
         min_size=1,
         max_size=30,
     )
 )
-def test_import_round_trips_any_series_exactly(built_store: Path, tmp_path: Path, points: dict) -> None:  # type: ignore[type-arg]
+def test_import_round_trips_any_series_exactly(
+    built_store: Path, tmp_path: Path, points: dict
+) -> None:  # type: ignore[type-arg]
     lines = ["date,value"] + [f"{d.isoformat()},{v!r}" for d, v in points.items()]
     path = tmp_path / "h.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -36,14 +36,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-data_app = typer.Typer(help="List, show, verify and export the store's tables.", no_args_is_help=True)
+data_app = typer.Typer(
+    help="List, show, verify and export the store's tables.", no_args_is_help=True
+)
 app.add_typer(data_app, name="data")
 
 out = Console()
 err = Console(stderr=True)
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     html = "html"
     md = "md"
     json = "json"
@@ -70,24 +72,30 @@ def report(
         Path | None, typer.Option("--out", "-o", help="Where to write the report.")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="html, md or json.")] = Format.html,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Do not print the scorecard.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Do not print the scorecard.")
+    ] = False,
 ) -> None:
     """Build the assessment from the store and write it (default: bubblewatch-report.html)."""
     from bubblewatch.report import assess, write_report
     from bubblewatch.scorecard import print_scorecard
 
     target = out_path or Path(f"bubblewatch-report.{fmt.value}")
-    with Store.open() as store:
-        with Progress(
+    with (
+        Store.open() as store,
+        Progress(
             TextColumn("building {task.description}"),
             BarColumn(),
             TextColumn("{task.completed}/{task.total}"),
             console=err,
             transient=True,
             disable=quiet or not err.is_terminal,
-        ) as bar:
-            task = bar.add_task("sections", total=len(SECTION_IDS))
-            assessment = assess(store, progress=lambda sid: bar.update(task, advance=1, description=sid))
+        ) as bar,
+    ):
+        task = bar.add_task("sections", total=len(SECTION_IDS))
+        assessment = assess(
+            store, progress=lambda sid: bar.update(task, advance=1, description=sid)
+        )
     write_report(assessment, target, fmt.value)
     if not quiet:
         print_scorecard(assessment, out)
@@ -126,14 +134,18 @@ def data_list(
     for col in ("table", "rows", "vintage", "loaded", "description"):
         table.add_column(col)
     for i in infos:
-        table.add_row(i.name, str(i.rows), str(i.vintage_id or "-"), i.loaded_at or "-", i.description)
+        table.add_row(
+            i.name, str(i.rows), str(i.vintage_id or "-"), i.loaded_at or "-", i.description
+        )
     out.print(table)
 
 
 @data_app.command("show")
 def data_show(
     table: Annotated[str, typer.Argument(help="Table name (see `bubblewatch data list`).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print all rows as JSON records.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print all rows as JSON records.")
+    ] = False,
     limit: Annotated[int, typer.Option("--limit", help="Rows to print (table view).", min=1)] = 20,
 ) -> None:
     """Show a table's current rows."""
@@ -145,7 +157,9 @@ def data_show(
 
         import pandas as pd
 
-        records = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).to_dict("records")
+        records = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).to_dict(
+            "records"
+        )
         typed = [
             {k: _json_value(v, SCHEMAS[table].column(k).type) for k, v in rec.items()}
             for rec in records
@@ -212,7 +226,7 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = parent / f".{path.name}.{os.getpid()}.tmp"
     try:
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        tmp.replace(path)
     except OSError as exc:
         raise InputPathError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:

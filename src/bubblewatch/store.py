@@ -167,7 +167,7 @@ class Store:
                 con.execute("CHECKPOINT")
             finally:
                 con.close()
-            os.replace(tmp, path)
+            tmp.replace(path)
         except duckdb.Error as exc:
             raise StoreError(f"cannot create the store at {path}: {exc}") from None
         finally:
@@ -246,9 +246,7 @@ class Store:
         staged = frame[list(schema.column_names)]
         con.register("bw_staged", staged)
         try:
-            casts = ", ".join(
-                f'CAST("{c.name}" AS {_SQL_TYPES[c.type]})' for c in schema.columns
-            )
+            casts = ", ".join(f'CAST("{c.name}" AS {_SQL_TYPES[c.type]})' for c in schema.columns)
             con.execute(f'INSERT INTO "{schema.name}" SELECT {casts}, {vintage} FROM bw_staged')
         finally:
             con.unregister("bw_staged")
@@ -272,7 +270,9 @@ class Store:
                 f"found {name!r}"
             )
         if unit not in KNOWN_UNITS:
-            raise DataError(f"unknown unit {unit!r}; expected one of {', '.join(sorted(KNOWN_UNITS))}")
+            raise DataError(
+                f"unknown unit {unit!r}; expected one of {', '.join(sorted(KNOWN_UNITS))}"
+            )
         source = Path(path)
         try:
             payload = source.read_bytes()

@@ -77,9 +77,7 @@ def read_csv_text(text: str, schema: TableSchema, *, origin: str) -> pd.DataFram
         If the text is not CSV, lacks a column, or a value does not parse as its type.
     """
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""]
-        )
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError(f"{origin}: not a readable CSV file ({exc})") from None
     missing = [c for c in schema.column_names if c not in frame.columns]

@@ -70,15 +70,13 @@ class TableSchema:
         return self._by_name[name]
 
 
-def _c(name: str, type: ColumnType = "str", required: bool = True, **kw: object) -> Column:
-    allowed = kw.pop("allowed", None)
-    return Column(
-        name,
-        type,
-        required,
-        frozenset(allowed) if allowed is not None else None,  # type: ignore[arg-type]
-        str(kw.pop("description", "")),
-    )
+def _c(
+    name: str,
+    type: ColumnType = "str",
+    required: bool = True,
+    allowed: set[str] | None = None,
+) -> Column:
+    return Column(name, type, required, frozenset(allowed) if allowed is not None else None)
 
 
 SOURCES = TableSchema(

@@ -74,7 +74,11 @@ def fisher_contributions(
 
 
 def fisher_contributions_reference(
-    nominal: pd.DataFrame, prices: pd.DataFrame, aggregate_price: pd.Series, *, annualize: bool = True
+    nominal: pd.DataFrame,
+    prices: pd.DataFrame,
+    aggregate_price: pd.Series,
+    *,
+    annualize: bool = True,
 ) -> pd.DataFrame:
     """Slow, obvious twin of :func:`fisher_contributions` (loops over quarters and components)."""
     cols = list(nominal.columns)

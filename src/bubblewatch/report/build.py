@@ -24,7 +24,9 @@ def assess(store: Store, progress: Callable[[str], None] | None = None) -> Asses
         try:
             sections.append(BUILDERS[section_id](tables))
         except (KeyError, IndexError, ValueError, ZeroDivisionError) as exc:
-            raise ReportError(f"section {section_id!r} could not be built from the data: {exc!r}") from exc
+            raise ReportError(
+                f"section {section_id!r} could not be built from the data: {exc!r}"
+            ) from exc
         if progress is not None:
             progress(section_id)
     return Assessment(

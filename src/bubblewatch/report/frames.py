@@ -22,8 +22,12 @@ def fiscal_panel(financials: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFra
     Returns columns ``entity, period, <metric>..., src_<metric>...`` for fiscal-year periods.
     """
     frame = financials_bn(financials)
-    frame = frame.loc[frame["period"].str.fullmatch(r"FY\d{4}") & frame["metric"].isin(list(metrics))]
-    values = frame.pivot_table(index=["entity", "period"], columns="metric", values="usd_bn", aggfunc="first")
+    frame = frame.loc[
+        frame["period"].str.fullmatch(r"FY\d{4}") & frame["metric"].isin(list(metrics))
+    ]
+    values = frame.pivot_table(
+        index=["entity", "period"], columns="metric", values="usd_bn", aggfunc="first"
+    )
     sources = frame.pivot_table(
         index=["entity", "period"], columns="metric", values="source_id", aggfunc="first"
     ).add_prefix("src_")
@@ -35,7 +39,9 @@ def drawdown(series: pd.Series) -> pd.Series:
     return series / series.cummax() - 1.0
 
 
-def latest_by_published(frame: pd.DataFrame, sources: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def latest_by_published(
+    frame: pd.DataFrame, sources: pd.DataFrame, keys: list[str]
+) -> pd.DataFrame:
     """Per key, the row whose source was published last (ties: the later row)."""
     published = sources.set_index("source_id")["published"]
     ranked = frame.assign(_published=frame["source_id"].map(published), _order=range(len(frame)))

@@ -65,7 +65,7 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
         table = _table_html(section.table)
     cited = "".join(
         f'<li><a href="#src-{_esc(sid)}">[{numbers[sid]}]</a> {_esc(assessment.source(sid)["publisher"])}: '
-        f'{_esc(assessment.source(sid)["title"])}</li>'
+        f"{_esc(assessment.source(sid)['title'])}</li>"
         for sid in section.source_ids
     )
     return (
@@ -98,7 +98,7 @@ def to_html(assessment: Assessment) -> str:
     sources = "".join(
         f'<li id="src-{_esc(sid)}">[{numbers[sid]}] {_esc(src["publisher"])}, '
         f'<a href="{_esc(src["url"])}" rel="noopener">{_esc(src["title"])}</a>, published {_esc(src["published"])}, '
-        f'retrieved {_esc(src["retrieved"])}; {_esc(src["locator"])}</li>'
+        f"retrieved {_esc(src['retrieved'])}; {_esc(src['locator'])}</li>"
         for sid in assessment.cited_source_ids
         for src in (assessment.source(sid),)
     )
@@ -125,7 +125,16 @@ def to_markdown(assessment: Assessment) -> str:
         "",
     ]
     for s in assessment.sections:
-        lines += [f'<a id="{s.id}"></a>', "", f"## {s.title}", "", f"*{s.question}*", "", s.reading, ""]
+        lines += [
+            f'<a id="{s.id}"></a>',
+            "",
+            f"## {s.title}",
+            "",
+            f"*{s.question}*",
+            "",
+            s.reading,
+            "",
+        ]
         lines += ["| figure | value | sources |", "|---|---:|---|"]
         for ev in s.evidence:
             cites = " ".join(f"[[{numbers[sid]}]](#src-{sid})" for sid in ev.source_ids)
@@ -136,7 +145,7 @@ def to_markdown(assessment: Assessment) -> str:
         src = assessment.source(sid)
         lines.append(
             f'{numbers[sid]}. <a id="src-{sid}"></a>{src["publisher"]}, [{src["title"]}]({src["url"]}), '
-            f'published {src["published"]}; {src["locator"]}'
+            f"published {src['published']}; {src['locator']}"
         )
     return "\n".join(lines) + "\n"
 
@@ -161,7 +170,7 @@ def write_report(assessment: Assessment, out: Path, fmt: ReportFormat) -> Path:
     tmp = parent / f".{out.name}.{os.getpid()}.tmp"
     try:
         tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, out)
+        tmp.replace(out)
     except OSError as exc:
         raise InputPathError(f"cannot write {out}: {exc.strerror or exc}") from None
     finally:

@@ -23,7 +23,11 @@ from bubblewatch.report.frames import (
 
 Tables = Mapping[str, pd.DataFrame]
 HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
-_LAYOUT = {"template": "plotly_white", "height": 420, "margin": {"l": 60, "r": 30, "t": 50, "b": 40}}
+_LAYOUT = {
+    "template": "plotly_white",
+    "height": 420,
+    "margin": {"l": 60, "r": 30, "t": 50, "b": 40},
+}
 
 
 def _market_series(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, str]:
@@ -65,17 +69,39 @@ def build_markets(t: Tables) -> Section:
     pct = float((cape < cape.iloc[-1]).mean())
     qdd = float(drawdown(qqq).iloc[-1])
     evidence = (
-        Evidence(f"Nasdaq Composite, close {nasdaq.index[-1]:%b %Y}", float(nasdaq.iloc[-1]), "index_points", (nsrc,)),
-        Evidence(f"Nasdaq Composite all-time month-end high ({peak_date:%b %Y})", float(nasdaq.max()), "index_points", (nsrc,)),
+        Evidence(
+            f"Nasdaq Composite, close {nasdaq.index[-1]:%b %Y}",
+            float(nasdaq.iloc[-1]),
+            "index_points",
+            (nsrc,),
+        ),
+        Evidence(
+            f"Nasdaq Composite all-time month-end high ({peak_date:%b %Y})",
+            float(nasdaq.max()),
+            "index_points",
+            (nsrc,),
+        ),
         Evidence("Nasdaq Composite below its high", dd, "share", (nsrc,)),
         Evidence(f"QQQ below its high ({qqq.index[-1]:%b %Y})", qdd, "share", (qsrc,)),
         Evidence(f"S&P 500 CAPE ({cape.index[-1]:%b %Y})", float(cape.iloc[-1]), "x", (ssrc,)),
         Evidence("Share of months since 1881 with a lower CAPE", pct, "share", (ssrc,)),
-        Evidence("Claimed Nasdaq-100 forward P/E, peak and now (C02)", "~28x, ~26x", "text", _claim_sources(claims, "C02")),
+        Evidence(
+            "Claimed Nasdaq-100 forward P/E, peak and now (C02)",
+            "~28x, ~26x",
+            "text",
+            _claim_sources(claims, "C02"),
+        ),
     )
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=False, vertical_spacing=0.12,
-                        subplot_titles=("Nasdaq Composite, month-end close (log)", "S&P 500 CAPE (Shiller)"))
-    fig.add_trace(go.Scatter(x=nasdaq.index, y=nasdaq.to_numpy(), name="Nasdaq Composite"), row=1, col=1)
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=False,
+        vertical_spacing=0.12,
+        subplot_titles=("Nasdaq Composite, month-end close (log)", "S&P 500 CAPE (Shiller)"),
+    )
+    fig.add_trace(
+        go.Scatter(x=nasdaq.index, y=nasdaq.to_numpy(), name="Nasdaq Composite"), row=1, col=1
+    )
     fig.add_trace(go.Scatter(x=cape.index, y=cape.to_numpy(), name="CAPE"), row=2, col=1)
     fig.update_yaxes(type="log", row=1, col=1)
     fig.update_layout(**{**_LAYOUT, "height": 560}, showlegend=False)
@@ -84,9 +110,14 @@ def build_markets(t: Tables) -> Section:
         f"{-dd:.0%} below its {peak_date:%B %Y} high; the S&P 500 CAPE of {cape.iloc[-1]:.1f} is "
         f"above {pct:.0%} of months since 1881."
     )
-    return Section("markets", "Markets: healthy correction or bubble?",
-                   "Are valuations near past bubble highs, and is the sell-off an ordinary correction?",
-                   reading, evidence, fig)
+    return Section(
+        "markets",
+        "Markets: healthy correction or bubble?",
+        "Are valuations near past bubble highs, and is the sell-off an ordinary correction?",
+        reading,
+        evidence,
+        fig,
+    )
 
 
 def build_circularity(t: Tables) -> Section:
@@ -104,21 +135,41 @@ def build_circularity(t: Tables) -> Section:
     ranked = sorted(cycles, key=lambda c: (not {"NVIDIA", "OpenAI", "Oracle"} <= set(c), len(c), c))
     key = ranked[0] if ranked else None
     evidence = [
-        Evidence(f"Deals recorded ({deals['date'].min():%Y}-{deals['date'].max():%Y})", float(len(deals)), "count", all_ids),
+        Evidence(
+            f"Deals recorded ({deals['date'].min():%Y}-{deals['date'].max():%Y})",
+            float(len(deals)),
+            "count",
+            all_ids,
+        ),
         Evidence("Headline value of deals that move money", total, "usd_bn", all_ids),
         Evidence("Share of headline value not yet binding", soft_share, "share", all_ids),
         Evidence("Closed money loops in the deal graph", float(len(cycles)), "count", all_ids),
     ]
     if key is not None:
         legs = list(zip(key, (*key[1:], key[0]), strict=True))
-        leg_ids = tuple(dict.fromkeys(
-            flows.loc[flows["money_from"].eq(a) & flows["money_to"].eq(b), "source_id"].iloc[0] for a, b in legs
-        ))
+        leg_ids = tuple(
+            dict.fromkeys(
+                flows.loc[flows["money_from"].eq(a) & flows["money_to"].eq(b), "source_id"].iloc[0]
+                for a, b in legs
+            )
+        )
         smallest = min((float(amounts.get((a, b), np.nan)) for a, b in legs), default=float("nan"))
-        evidence.append(Evidence("Loop " + " → ".join((*key, key[0])) + ": smallest disclosed leg",
-                                 smallest, "usd_bn", leg_ids))
-    evidence.append(Evidence("The debate's circle (C13)", "NVIDIA → OpenAI → Oracle → NVIDIA, ~$100B each",
-                             "text", _claim_sources(t["claims"], "C13")))
+        evidence.append(
+            Evidence(
+                "Loop " + " → ".join((*key, key[0])) + ": smallest disclosed leg",
+                smallest,
+                "usd_bn",
+                leg_ids,
+            )
+        )
+    evidence.append(
+        Evidence(
+            "The debate's circle (C13)",
+            "NVIDIA → OpenAI → Oracle → NVIDIA, ~$100B each",
+            "text",
+            _claim_sources(t["claims"], "C13"),
+        )
+    )
     fig = _network_figure(flows)
     loop_text = " → ".join((*key, key[0])) if key else "none"
     reading = (
@@ -126,9 +177,14 @@ def build_circularity(t: Tables) -> Section:
         f"graph has {len(cycles)} closed loops (e.g. {loop_text}), and {soft_share:.0%} of the "
         "headline value is not yet binding."
     )
-    return Section("circularity", "The AI 'debt circle'",
-                   "Do the NVIDIA–OpenAI–Oracle–AMD deals form a closed loop of money?",
-                   reading, tuple(evidence), fig)
+    return Section(
+        "circularity",
+        "The AI 'debt circle'",
+        "Do the NVIDIA–OpenAI–Oracle–AMD deals form a closed loop of money?",
+        reading,
+        tuple(evidence),
+        fig,
+    )
 
 
 def _network_figure(flows: pd.DataFrame) -> go.Figure:
@@ -139,21 +195,49 @@ def _network_figure(flows: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for rec in flows.itertuples():
         (x0, y0), (x1, y1) = pos[rec.money_from], pos[rec.money_to]
-        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-                           showarrow=True, arrowhead=3, arrowsize=1.2, arrowwidth=1,
-                           arrowcolor="rgba(80,80,160,0.45)", standoff=8)
+        fig.add_annotation(
+            x=x1,
+            y=y1,
+            ax=x0,
+            ay=y0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=3,
+            arrowsize=1.2,
+            arrowwidth=1,
+            arrowcolor="rgba(80,80,160,0.45)",
+            standoff=8,
+        )
     size = [8 + 2.5 * np.sqrt(float(received.get(n, 0.0))) for n in nodes]
-    fig.add_trace(go.Scatter(
-        x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text",
-        text=nodes, textposition="top center", marker={"size": size, "color": "#c0392b"},
-        hovertext=[f"{n}: receives ${received.get(n, 0.0):,.1f}bn" for n in nodes], hoverinfo="text"))
-    fig.update_layout(**{**_LAYOUT, "height": 620}, title="Money flows between deal parties (arrow: payer → payee)",
-                      xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"}, showlegend=False)
+    fig.add_trace(
+        go.Scatter(
+            x=[pos[n][0] for n in nodes],
+            y=[pos[n][1] for n in nodes],
+            mode="markers+text",
+            text=nodes,
+            textposition="top center",
+            marker={"size": size, "color": "#c0392b"},
+            hovertext=[f"{n}: receives ${received.get(n, 0.0):,.1f}bn" for n in nodes],
+            hoverinfo="text",
+        )
+    )
+    fig.update_layout(
+        **{**_LAYOUT, "height": 620},
+        title="Money flows between deal parties (arrow: payer → payee)",
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x"},
+        showlegend=False,
+    )
     return fig
 
 
 def build_funding(t: Tables) -> Section:
-    panel = fiscal_panel(t["financials"], ["capex", "operating_cash_flow"]).dropna(subset=["capex", "operating_cash_flow"])
+    panel = fiscal_panel(t["financials"], ["capex", "operating_cash_flow"]).dropna(
+        subset=["capex", "operating_cash_flow"]
+    )
     panel = panel.loc[panel["entity"].isin(HYPERSCALERS)]
     yearly = panel.groupby("period")[["capex", "operating_cash_flow"]].sum()
     latest = yearly.index.max()
@@ -161,42 +245,81 @@ def build_funding(t: Tables) -> Section:
     ids = tuple(dict.fromkeys([*last["src_capex"], *last["src_operating_cash_flow"]]))
     debt = t["debt"]
     debt_total = float(debt["amount_usd_bn"].sum())
-    private = float(debt.loc[debt["instrument"].isin(["private_credit", "project_finance", "term_loan"]), "amount_usd_bn"].sum())
+    private = float(
+        debt.loc[
+            debt["instrument"].isin(["private_credit", "project_finance", "term_loan"]),
+            "amount_usd_bn",
+        ].sum()
+    )
     debt_ids = tuple(dict.fromkeys(debt["source_id"]))
     ratio = float(yearly.loc[latest, "capex"] / yearly.loc[latest, "operating_cash_flow"])
     evidence = [
-        Evidence(f"Capex, {len(last)} hyperscalers, {latest}", float(yearly.loc[latest, "capex"]), "usd_bn", ids),
-        Evidence(f"Operating cash flow, same firms, {latest}", float(yearly.loc[latest, "operating_cash_flow"]), "usd_bn", ids),
+        Evidence(
+            f"Capex, {len(last)} hyperscalers, {latest}",
+            float(yearly.loc[latest, "capex"]),
+            "usd_bn",
+            ids,
+        ),
+        Evidence(
+            f"Operating cash flow, same firms, {latest}",
+            float(yearly.loc[latest, "operating_cash_flow"]),
+            "usd_bn",
+            ids,
+        ),
         Evidence(f"Capex as a share of operating cash flow, {latest}", ratio, "share", ids),
     ]
     for rec in last.sort_values("entity").itertuples():
-        evidence.append(Evidence(f"{rec.entity}: capex / operating cash flow, {latest}",
-                                 float(rec.capex / rec.operating_cash_flow), "share",
-                                 tuple(dict.fromkeys((rec.src_capex, rec.src_operating_cash_flow)))))
+        evidence.append(
+            Evidence(
+                f"{rec.entity}: capex / operating cash flow, {latest}",
+                float(rec.capex / rec.operating_cash_flow),
+                "share",
+                tuple(dict.fromkeys((rec.src_capex, rec.src_operating_cash_flow))),
+            )
+        )
     evidence += [
-        Evidence(f"Bonds and loans by AI issuers, {debt['date'].min():%Y}-{debt['date'].max():%Y}", debt_total, "usd_bn", debt_ids),
-        Evidence("of which private credit, term loans and project finance", private, "usd_bn", debt_ids),
+        Evidence(
+            f"Bonds and loans by AI issuers, {debt['date'].min():%Y}-{debt['date'].max():%Y}",
+            debt_total,
+            "usd_bn",
+            debt_ids,
+        ),
+        Evidence(
+            "of which private credit, term loans and project finance", private, "usd_bn", debt_ids
+        ),
     ]
     fig = go.Figure()
     for entity in HYPERSCALERS:
         rows = panel.loc[panel["entity"] == entity].sort_values("period")
-        fig.add_trace(go.Bar(x=rows["period"], y=rows["capex"] / rows["operating_cash_flow"], name=entity))
+        fig.add_trace(
+            go.Bar(x=rows["period"], y=rows["capex"] / rows["operating_cash_flow"], name=entity)
+        )
     fig.add_hline(y=1.0, line_dash="dot", annotation_text="capex = operating cash flow")
-    fig.update_layout(**_LAYOUT, barmode="group", title="Capex / operating cash flow by fiscal year",
-                      yaxis={"tickformat": ".0%"})
+    fig.update_layout(
+        **_LAYOUT,
+        barmode="group",
+        title="Capex / operating cash flow by fiscal year",
+        yaxis={"tickformat": ".0%"},
+    )
     reading = (
         f"In {latest} the hyperscalers' capex was {ratio:.0%} of their operating cash flow, and AI issuers "
         f"raised ${debt_total:,.0f}bn of bonds and loans in the table, ${private:,.0f}bn of it private "
         "credit or project finance: outside money is still flowing in."
     )
-    return Section("funding", "Who funds the build-out?",
-                   "Is the build-out paid from cash flow, or does it need outside money that could stop?",
-                   reading, tuple(evidence), fig)
+    return Section(
+        "funding",
+        "Who funds the build-out?",
+        "Is the build-out paid from cash flow, or does it need outside money that could stop?",
+        reading,
+        tuple(evidence),
+        fig,
+    )
 
 
 def build_depreciation(t: Tables) -> Section:
     panel = fiscal_panel(t["financials"], ["capex", "depreciation_amortization"]).dropna(
-        subset=["capex", "depreciation_amortization"])
+        subset=["capex", "depreciation_amortization"]
+    )
     panel = panel.loc[panel["entity"].isin(HYPERSCALERS)]
     yearly = panel.groupby("period")[["capex", "depreciation_amortization"]].sum()
     counts = panel.groupby("period").size()
@@ -216,25 +339,50 @@ def build_depreciation(t: Tables) -> Section:
     r_first = float(yearly.loc[first, "capex"] / yearly.loc[first, "depreciation_amortization"])
     r_last = float(yearly.loc[latest, "capex"] / yearly.loc[latest, "depreciation_amortization"])
     evidence = (
-        Evidence(f"Capex / D&A, {counts[first]} hyperscalers, {first}", r_first, "x", ids_for(first)),
-        Evidence(f"Capex / D&A, {counts[latest]} hyperscalers, {latest}", r_last, "x", ids_for(latest)),
-        Evidence("Server/network useful-life changes since 2020", float(len(changes)), "count", lives_ids),
+        Evidence(
+            f"Capex / D&A, {counts[first]} hyperscalers, {first}", r_first, "x", ids_for(first)
+        ),
+        Evidence(
+            f"Capex / D&A, {counts[latest]} hyperscalers, {latest}", r_last, "x", ids_for(latest)
+        ),
+        Evidence(
+            "Server/network useful-life changes since 2020", float(len(changes)), "count", lives_ids
+        ),
         Evidence("of which lengthenings", float(len(longer)), "count", lives_ids),
-        Evidence("Disclosed income effect of the changes, summed over periods", float(oi.sum()), "usd_bn", lives_ids),
-        Evidence("Claimed average GPU life now (C10)", "~6.5 years (from ~4)", "text", _claim_sources(t["claims"], "C10")),
+        Evidence(
+            "Disclosed income effect of the changes, summed over periods",
+            float(oi.sum()),
+            "usd_bn",
+            lives_ids,
+        ),
+        Evidence(
+            "Claimed average GPU life now (C10)",
+            "~6.5 years (from ~4)",
+            "text",
+            _claim_sources(t["claims"], "C10"),
+        ),
     )
     fig = go.Figure()
     fig.add_trace(go.Bar(x=yearly.index, y=yearly["capex"], name="capex"))
     fig.add_trace(go.Bar(x=yearly.index, y=yearly["depreciation_amortization"], name="D&A"))
-    fig.update_layout(**_LAYOUT, barmode="group", title="Hyperscaler capex vs depreciation & amortisation (USD bn)")
+    fig.update_layout(
+        **_LAYOUT,
+        barmode="group",
+        title="Hyperscaler capex vs depreciation & amortisation (USD bn)",
+    )
     reading = (
         f"Capex ran at {r_last:.1f}x D&A in {latest} against {r_first:.1f}x in {first}, so depreciation "
         f"will keep rising; {len(longer)} of {len(changes)} useful-life changes since 2020 lengthened "
         f"lives, worth ${oi.sum():,.1f}bn of disclosed income effects."
     )
-    return Section("depreciation", "GPU depreciation: 4 years or 6?",
-                   "Do longer server lives inflate profits, and how far does capex outrun depreciation?",
-                   reading, evidence, fig)
+    return Section(
+        "depreciation",
+        "GPU depreciation: 4 years or 6?",
+        "Do longer server lives inflate profits, and how far does capex outrun depreciation?",
+        reading,
+        evidence,
+        fig,
+    )
 
 
 _GDP_PARTS = {
@@ -256,43 +404,89 @@ def build_gdp(t: Tables) -> Section:
     covered = parts.groupby("period")["series"].nunique()
     decomposed = covered.index[covered >= 2]
     dq = decomposed.max() if len(decomposed) else latest_q
-    evidence = [Evidence(f"Real GDP growth, {latest_q} (SAAR)", float(growth.loc[latest_q, "value"]), "pct",
-                         (str(growth.loc[latest_q, "source_id"]),))]
+    evidence = [
+        Evidence(
+            f"Real GDP growth, {latest_q} (SAAR)",
+            float(growth.loc[latest_q, "value"]),
+            "pct",
+            (str(growth.loc[latest_q, "source_id"]),),
+        )
+    ]
     for series, label in _GDP_PARTS.items():
         row = parts.loc[(parts["series"] == series) & (parts["period"] == dq)]
         if len(row):
-            evidence.append(Evidence(f"Contribution of {label}, {dq}", float(row["value"].iloc[0]), "pp",
-                                     (str(row["source_id"].iloc[0]),)))
-    ipe = quarters.loc[quarters["series"] == "contrib_info_processing_equipment"].sort_values("period")
+            evidence.append(
+                Evidence(
+                    f"Contribution of {label}, {dq}",
+                    float(row["value"].iloc[0]),
+                    "pp",
+                    (str(row["source_id"].iloc[0]),),
+                )
+            )
+    ipe = quarters.loc[quarters["series"] == "contrib_info_processing_equipment"].sort_values(
+        "period"
+    )
     if len(ipe):
-        evidence.append(Evidence(f"Contribution of information-processing equipment, {ipe['period'].iloc[-1]}",
-                                 float(ipe["value"].iloc[-1]), "pp", (str(ipe["source_id"].iloc[-1]),)))
+        evidence.append(
+            Evidence(
+                f"Contribution of information-processing equipment, {ipe['period'].iloc[-1]}",
+                float(ipe["value"].iloc[-1]),
+                "pp",
+                (str(ipe["source_id"].iloc[-1]),),
+            )
+        )
     furman = macro.loc[macro["series"] == "furman_gdp_ex_it_h1_2025"]
     if len(furman):
-        evidence.append(Evidence("Furman: H1 2025 growth without IT investment", float(furman["value"].iloc[0]), "pct",
-                                 (str(furman["source_id"].iloc[0]),)))
+        evidence.append(
+            Evidence(
+                "Furman: H1 2025 growth without IT investment",
+                float(furman["value"].iloc[0]),
+                "pct",
+                (str(furman["source_id"].iloc[0]),),
+            )
+        )
     fig = go.Figure()
     for series, label in _GDP_PARTS.items():
         rows = parts.loc[parts["series"] == series].sort_values("period")
         fig.add_trace(go.Bar(x=rows["period"], y=rows["value"], name=label))
     g = growth.sort_index()
-    fig.add_trace(go.Scatter(x=g.index, y=g["value"], name="real GDP growth", mode="lines+markers",
-                             line={"color": "black"}))
-    fig.update_layout(**_LAYOUT, barmode="relative", title="Contributions to US real GDP growth (pp, SAAR)")
-    pce = next((e.value for e in evidence if e.label.startswith("Contribution of consumer")), float("nan"))
-    bfi = next((e.value for e in evidence if e.label.startswith("Contribution of business")), float("nan"))
+    fig.add_trace(
+        go.Scatter(
+            x=g.index,
+            y=g["value"],
+            name="real GDP growth",
+            mode="lines+markers",
+            line={"color": "black"},
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT, barmode="relative", title="Contributions to US real GDP growth (pp, SAAR)"
+    )
+    pce = next(
+        (e.value for e in evidence if e.label.startswith("Contribution of consumer")), float("nan")
+    )
+    bfi = next(
+        (e.value for e in evidence if e.label.startswith("Contribution of business")), float("nan")
+    )
     reading = (
         f"US real GDP grew {growth.loc[latest_q, 'value']:.1f}% (SAAR) in {latest_q}; in {dq}, the latest "
         f"quarter with a decomposition here, consumers added {pce:+.2f} pp and business fixed investment "
         f"{bfi:+.2f} pp."
     )
-    return Section("gdp", "Is AI capex carrying US GDP?",
-                   "How much of US growth comes from consumers, business investment and IT equipment?",
-                   reading, tuple(evidence), fig)
+    return Section(
+        "gdp",
+        "Is AI capex carrying US GDP?",
+        "How much of US growth comes from consumers, business investment and IT equipment?",
+        reading,
+        tuple(evidence),
+        fig,
+    )
 
 
 def build_cycles(t: Tables) -> Section:
-    panel = fiscal_panel(t["financials"], ["capex", "operating_cash_flow"]).dropna(subset=["capex", "operating_cash_flow"])
+    panel = fiscal_panel(t["financials"], ["capex", "operating_cash_flow"]).dropna(
+        subset=["capex", "operating_cash_flow"]
+    )
     panel = panel.loc[panel["entity"].isin(HYPERSCALERS)]
     yearly = panel.groupby("period")[["capex", "operating_cash_flow"]].sum()
     yearly["fcf"] = yearly["operating_cash_flow"] - yearly["capex"]
@@ -301,33 +495,76 @@ def build_cycles(t: Tables) -> Section:
     first, latest = yearly.index.min(), yearly.index.max()
     negative = int((yearly["fcf"] < 0).sum())
     evidence = (
-        Evidence(f"Aggregate capex intensity (capex / OCF), {first}", float(yearly.loc[first, "intensity"]), "share", ids),
-        Evidence(f"Aggregate capex intensity, {latest}", float(yearly.loc[latest, "intensity"]), "share", ids),
-        Evidence(f"Aggregate free cash flow (OCF - capex), {latest}", float(yearly.loc[latest, "fcf"]), "usd_bn", ids),
-        Evidence(f"Fiscal years {first}-{latest} with negative aggregate free cash flow", float(negative), "count", ids),
-        Evidence("Shale 2008-2015 (C23)", "externally financed, negative FCF ~10 years", "text",
-                 _claim_sources(t["claims"], "C23")),
+        Evidence(
+            f"Aggregate capex intensity (capex / OCF), {first}",
+            float(yearly.loc[first, "intensity"]),
+            "share",
+            ids,
+        ),
+        Evidence(
+            f"Aggregate capex intensity, {latest}",
+            float(yearly.loc[latest, "intensity"]),
+            "share",
+            ids,
+        ),
+        Evidence(
+            f"Aggregate free cash flow (OCF - capex), {latest}",
+            float(yearly.loc[latest, "fcf"]),
+            "usd_bn",
+            ids,
+        ),
+        Evidence(
+            f"Fiscal years {first}-{latest} with negative aggregate free cash flow",
+            float(negative),
+            "count",
+            ids,
+        ),
+        Evidence(
+            "Shale 2008-2015 (C23)",
+            "externally financed, negative FCF ~10 years",
+            "text",
+            _claim_sources(t["claims"], "C23"),
+        ),
     )
     fig = go.Figure()
     fig.add_trace(go.Bar(x=yearly.index, y=yearly["fcf"], name="free cash flow (USD bn)"))
-    fig.add_trace(go.Scatter(x=yearly.index, y=yearly["intensity"], name="capex / OCF", yaxis="y2",
-                             mode="lines+markers"))
-    fig.update_layout(**_LAYOUT, title="Hyperscalers: free cash flow and capex intensity",
-                      yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%"})
+    fig.add_trace(
+        go.Scatter(
+            x=yearly.index,
+            y=yearly["intensity"],
+            name="capex / OCF",
+            yaxis="y2",
+            mode="lines+markers",
+        )
+    )
+    fig.update_layout(
+        **_LAYOUT,
+        title="Hyperscalers: free cash flow and capex intensity",
+        yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%"},
+    )
     reading = (
         f"Hyperscaler capex absorbed {yearly.loc[latest, 'intensity']:.0%} of operating cash flow in {latest}, "
         f"up from {yearly.loc[first, 'intensity']:.0%} in {first}; aggregate free cash flow was negative in "
         f"{negative} of {len(yearly)} fiscal years, unlike shale's decade of negative free cash flow."
     )
-    return Section("cycles", "Like shale in 2010-15?",
-                   "Is the build-out financed like the shale boom, with years of negative free cash flow?",
-                   reading, evidence, fig)
+    return Section(
+        "cycles",
+        "Like shale in 2010-15?",
+        "Is the build-out financed like the shale boom, with years of negative free cash flow?",
+        reading,
+        evidence,
+        fig,
+    )
 
 
 def build_roi(t: Tables) -> Section:
     deals = t["deals"]
-    openai = deals.loc[deals["money_from"].eq("OpenAI") & deals["type"].isin(["compute_contract", "chip_purchase"])]
-    by_party = openai.groupby("money_to")["amount_usd_bn"].sum(min_count=1).sort_values(ascending=False)
+    openai = deals.loc[
+        deals["money_from"].eq("OpenAI") & deals["type"].isin(["compute_contract", "chip_purchase"])
+    ]
+    by_party = (
+        openai.groupby("money_to")["amount_usd_bn"].sum(min_count=1).sort_values(ascending=False)
+    )
     ids = tuple(dict.fromkeys(openai["source_id"]))
     undisclosed = int(openai["amount_usd_bn"].isna().sum())
     claims = t["claims"]
@@ -337,23 +574,42 @@ def build_roi(t: Tables) -> Section:
     capex = float(panel.loc[panel["period"] == latest, "capex"].sum())
     cap_ids = tuple(dict.fromkeys(panel.loc[panel["period"] == latest, "src_capex"]))
     evidence = (
-        Evidence("OpenAI compute and chip commitments with a disclosed amount", float(by_party.sum()), "usd_bn", ids),
+        Evidence(
+            "OpenAI compute and chip commitments with a disclosed amount",
+            float(by_party.sum()),
+            "usd_bn",
+            ids,
+        ),
         Evidence("Counterparties of those commitments", float(len(by_party)), "count", ids),
         Evidence("Commitments with no disclosed amount", float(undisclosed), "count", ids),
-        Evidence("Claimed OpenAI commitments (C26)", 1400.0, "usd_bn", _claim_sources(claims, "C26")),
-        Evidence("Claimed OpenAI revenue target for 2027 (C28)", 100.0, "usd_bn", _claim_sources(claims, "C28")),
+        Evidence(
+            "Claimed OpenAI commitments (C26)", 1400.0, "usd_bn", _claim_sources(claims, "C26")
+        ),
+        Evidence(
+            "Claimed OpenAI revenue target for 2027 (C28)",
+            100.0,
+            "usd_bn",
+            _claim_sources(claims, "C28"),
+        ),
         Evidence(f"Hyperscaler capex, {latest}", capex, "usd_bn", cap_ids),
     )
     fig = go.Figure(go.Bar(x=by_party.index, y=by_party.to_numpy(), name="USD bn"))
-    fig.update_layout(**_LAYOUT, title="OpenAI's disclosed compute and chip commitments by counterparty (USD bn)")
+    fig.update_layout(
+        **_LAYOUT, title="OpenAI's disclosed compute and chip commitments by counterparty (USD bn)"
+    )
     reading = (
         f"Deals in the table commit OpenAI to ${by_party.sum():,.0f}bn of compute and chips across "
         f"{len(by_party)} counterparties ({undisclosed} more undisclosed), against the ~$1.4tn the debate "
         "cites and a ~$100bn revenue target for 2027."
     )
-    return Section("roi", "Where do the trillions come from?",
-                   "Can revenue catch up with the commitments being signed?",
-                   reading, evidence, fig)
+    return Section(
+        "roi",
+        "Where do the trillions come from?",
+        "Can revenue catch up with the commitments being signed?",
+        reading,
+        evidence,
+        fig,
+    )
 
 
 def build_power(t: Tables) -> Section:
@@ -367,19 +623,48 @@ def build_power(t: Tables) -> Section:
     evidence = []
     for rec in pd.concat([demand, short]).itertuples():
         label = f"{rec.publisher_short}: {rec.metric.replace('_', ' ')}, {rec.year}"
-        value = rec.value if pd.notna(rec.value) else (
-            f"{rec.lo:,.0f}-{rec.hi:,.0f} GW" if rec.hi != rec.lo else f">{rec.lo:,.0f} GW")
-        evidence.append(Evidence(label, float(value) if not isinstance(value, str) else value, "gw", (rec.source_id,)))
-    evidence.append(Evidence("Claimed shortfall (C33)", "10-20 GW a year, 50-100 GW by 2030", "text",
-                             _claim_sources(t["claims"], "C33")))
+        value = (
+            rec.value
+            if pd.notna(rec.value)
+            else (f"{rec.lo:,.0f}-{rec.hi:,.0f} GW" if rec.hi != rec.lo else f">{rec.lo:,.0f} GW")
+        )
+        evidence.append(
+            Evidence(
+                label, float(value) if not isinstance(value, str) else value, "gw", (rec.source_id,)
+            )
+        )
+    evidence.append(
+        Evidence(
+            "Claimed shortfall (C33)",
+            "10-20 GW a year, 50-100 GW by 2030",
+            "text",
+            _claim_sources(t["claims"], "C33"),
+        )
+    )
     fig = go.Figure()
     for metric, rows in gw.groupby("metric"):
-        fig.add_trace(go.Scatter(
-            x=rows["publisher_short"] + " " + rows["year"].astype(str), y=rows["mid"], mode="markers", name=str(metric),
-            error_y={"type": "data", "symmetric": False, "array": (rows["hi"] - rows["mid"]).fillna(0),
-                     "arrayminus": (rows["mid"] - rows["lo"]).fillna(0)}))
-    fig.add_hrect(y0=50, y1=100, fillcolor="orange", opacity=0.12, line_width=0,
-                  annotation_text="debate: 50-100 GW gap by 2030")
+        fig.add_trace(
+            go.Scatter(
+                x=rows["publisher_short"] + " " + rows["year"].astype(str),
+                y=rows["mid"],
+                mode="markers",
+                name=str(metric),
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (rows["hi"] - rows["mid"]).fillna(0),
+                    "arrayminus": (rows["mid"] - rows["lo"]).fillna(0),
+                },
+            )
+        )
+    fig.add_hrect(
+        y0=50,
+        y1=100,
+        fillcolor="orange",
+        opacity=0.12,
+        line_width=0,
+        annotation_text="debate: 50-100 GW gap by 2030",
+    )
     fig.update_layout(**_LAYOUT, title="US data-center power: published figures and forecasts (GW)")
     lo = float(short["lo"].min()) if len(short) else float("nan")
     hi = float(short["hi"].max()) if len(short) else float("nan")
@@ -389,8 +674,14 @@ def build_power(t: Tables) -> Section:
         f"estimates {lo:,.0f}-{hi:,.0f} GW ({len(gw)} figures from {gw['publisher_short'].nunique()} publishers); "
         "the debate's 50-100 GW gap by 2030 sits at or above the high end of the shortfall estimates."
     )
-    return Section("power", "The compute and power gap",
-                   "How many gigawatts are needed, and how many can be built?", reading, tuple(evidence), fig)
+    return Section(
+        "power",
+        "The compute and power gap",
+        "How many gigawatts are needed, and how many can be built?",
+        reading,
+        tuple(evidence),
+        fig,
+    )
 
 
 def build_credit(t: Tables) -> Section:
@@ -398,26 +689,46 @@ def build_credit(t: Tables) -> Section:
     evidence = []
     for ticker in ("CRWV", "NBIS", "ORCL"):
         prices, src = _market_series(market, ticker, "adj_close")
-        evidence.append(Evidence(f"{ticker} below its month-end high ({prices.index[-1]:%b %Y})",
-                                 float(drawdown(prices).iloc[-1]), "share", (src,)))
+        evidence.append(
+            Evidence(
+                f"{ticker} below its month-end high ({prices.index[-1]:%b %Y})",
+                float(drawdown(prices).iloc[-1]),
+                "share",
+                (src,),
+            )
+        )
     by_type = debt.groupby("issuer_type")["amount_usd_bn"].sum().sort_values(ascending=False)
     for issuer_type, amount in by_type.items():
         ids = tuple(dict.fromkeys(debt.loc[debt["issuer_type"] == issuer_type, "source_id"]))
-        evidence.append(Evidence(f"Debt raised by {issuer_type.replace('_', ' ')}s", float(amount), "usd_bn", ids))
+        evidence.append(
+            Evidence(
+                f"Debt raised by {issuer_type.replace('_', ' ')}s", float(amount), "usd_bn", ids
+            )
+        )
     frame = debt.assign(quarter=debt["date"].dt.to_period("Q").astype(str))
     fig = go.Figure()
     for instrument, rows in frame.groupby("instrument"):
         q = rows.groupby("quarter")["amount_usd_bn"].sum()
         fig.add_trace(go.Bar(x=q.index, y=q.to_numpy(), name=str(instrument)))
-    fig.update_layout(**_LAYOUT, barmode="stack", title="AI-related debt issuance by quarter and instrument (USD bn)")
+    fig.update_layout(
+        **_LAYOUT,
+        barmode="stack",
+        title="AI-related debt issuance by quarter and instrument (USD bn)",
+    )
     crwv = evidence[0].value
     reading = (
         f"CoreWeave's shares close {-float(crwv):.0%} below their month-end high and the table holds "
         f"${debt['amount_usd_bn'].sum():,.0f}bn of AI-related debt, with neoclouds and data-center vehicles "
         f"carrying ${by_type.get('neocloud', 0.0) + by_type.get('dc_vehicle', 0.0):,.0f}bn of it."
     )
-    return Section("credit", "Credit and neocloud gauges",
-                   "Do credit markets and neocloud shares signal stress?", reading, tuple(evidence), fig)
+    return Section(
+        "credit",
+        "Credit and neocloud gauges",
+        "Do credit markets and neocloud shares signal stress?",
+        reading,
+        tuple(evidence),
+        fig,
+    )
 
 
 def build_claims(t: Tables) -> Section:
@@ -427,22 +738,41 @@ def build_claims(t: Tables) -> Section:
     by_section = claims.groupby("section").size()
     evidence = (
         Evidence("Claims recorded from the debate", float(len(claims)), "count", ids),
-        Evidence("Claims linked to data in bubblewatch's tables", float(linked.sum()), "count", ids),
+        Evidence(
+            "Claims linked to data in bubblewatch's tables", float(linked.sum()), "count", ids
+        ),
         Evidence("Speakers", float(claims["speaker"].nunique()), "count", ids),
     )
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=by_section.index, y=claims.loc[linked].groupby("section").size().reindex(by_section.index, fill_value=0),
-                         name="linked to data"))
-    fig.add_trace(go.Bar(x=by_section.index, y=claims.loc[~linked].groupby("section").size().reindex(by_section.index, fill_value=0),
-                         name="not yet testable"))
+    fig.add_trace(
+        go.Bar(
+            x=by_section.index,
+            y=claims.loc[linked].groupby("section").size().reindex(by_section.index, fill_value=0),
+            name="linked to data",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=by_section.index,
+            y=claims.loc[~linked].groupby("section").size().reindex(by_section.index, fill_value=0),
+            name="not yet testable",
+        )
+    )
     fig.update_layout(**_LAYOUT, barmode="stack", title="Claims by argument")
     table = claims[["claim_id", "speaker", "claim", "figures", "tested_by", "section"]]
     reading = (
         f"{len(claims)} claims from {claims['speaker'].nunique()} speakers are on record; {int(linked.sum())} "
         "are linked to a table that can test them, and verdicts follow as the analytic engines land."
     )
-    return Section("claims", "The claims ledger", "Which of the debate's figures hold up?",
-                   reading, evidence, fig, table=table)
+    return Section(
+        "claims",
+        "The claims ledger",
+        "Which of the debate's figures hold up?",
+        reading,
+        evidence,
+        fig,
+        table=table,
+    )
 
 
 BUILDERS: dict[str, Callable[[Tables], Section]] = {
