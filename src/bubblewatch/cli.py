@@ -7,7 +7,6 @@ path, bad option), 1 any other failure. Errors print one line, never a traceback
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -19,11 +18,11 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from bubblewatch import __version__
+from bubblewatch._io import write_text_atomic
 from bubblewatch._typing import SECTION_IDS
 from bubblewatch.data import SCHEMAS
 from bubblewatch.errors import (
     BubblewatchError,
-    InputPathError,
     SpecificationError,
     VerificationError,
 )
@@ -215,22 +214,8 @@ def data_export(
     if out_path is None:
         sys.stdout.write(text)
         return
-    _write_atomic(out_path, text)
+    write_text_atomic(out_path, text)
     err.print(f"wrote {out_path}")
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    parent = path.parent
-    if not parent.is_dir():
-        raise InputPathError(f"cannot write {path}: directory {parent} does not exist")
-    tmp = parent / f".{path.name}.{os.getpid()}.tmp"
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        raise InputPathError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> None:

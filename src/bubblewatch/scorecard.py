@@ -20,8 +20,7 @@ def scorecard(assessment: Assessment) -> Table:
     table.add_column("key figure", justify="right", no_wrap=True)
     table.add_column("reading")
     for section in assessment.sections:
-        key = section.evidence[0]
-        table.add_row(section.id, key.display, section.reading)
+        table.add_row(section.id, section.key_figure.display, section.reading)
     return table
 
 

@@ -83,6 +83,12 @@ class Section:
     figure: Any = field(default=None, compare=False, repr=False)
     table: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     extra_source_ids: tuple[str, ...] = ()
+    headline: int = 0
+
+    @property
+    def key_figure(self) -> Evidence:
+        """The evidence item that sums the section up (the scorecard shows it)."""
+        return self.evidence[self.headline]
 
     @property
     def source_ids(self) -> tuple[str, ...]:

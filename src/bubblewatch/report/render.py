@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import html
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from bubblewatch._io import write_text_atomic
 from bubblewatch._typing import ReportFormat
-from bubblewatch.errors import InputPathError, ReportError
+from bubblewatch.errors import ReportError
 from bubblewatch.report.assessment import Assessment, Evidence, Section
 
 _CSS = """
@@ -164,15 +164,4 @@ def write_report(assessment: Assessment, out: Path, fmt: ReportFormat) -> Path:
         text = RENDERERS[fmt](assessment)
     except ValueError as exc:
         raise ReportError(f"could not render the {fmt} report: {exc}") from exc
-    parent = out.parent if str(out.parent) else Path()
-    if not parent.is_dir():
-        raise InputPathError(f"cannot write {out}: directory {parent} does not exist")
-    tmp = parent / f".{out.name}.{os.getpid()}.tmp"
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-    except OSError as exc:
-        raise InputPathError(f"cannot write {out}: {exc.strerror or exc}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    return write_text_atomic(out, text)

@@ -117,6 +117,7 @@ def build_markets(t: Tables) -> Section:
         reading,
         evidence,
         fig,
+        headline=2,
     )
 
 
@@ -173,9 +174,9 @@ def build_circularity(t: Tables) -> Section:
     fig = _network_figure(flows)
     loop_text = " → ".join((*key, key[0])) if key else "none"
     reading = (
-        f"{len(deals)} deals worth ${total:,.0f}bn in headline terms link the AI firms; the money-flow "
-        f"graph has {len(cycles)} closed loops (e.g. {loop_text}), and {soft_share:.0%} of the "
-        "headline value is not yet binding."
+        f"{len(deals)} deals link the AI firms and the {len(money)} that move money total "
+        f"${total:,.0f}bn in headline terms; the money-flow graph has {len(cycles)} closed loops "
+        f"(e.g. {loop_text}), and {soft_share:.0%} of that value is not yet binding."
     )
     return Section(
         "circularity",
@@ -184,6 +185,7 @@ def build_circularity(t: Tables) -> Section:
         reading,
         tuple(evidence),
         fig,
+        headline=1,
     )
 
 
@@ -234,15 +236,30 @@ def _network_figure(flows: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def build_funding(t: Tables) -> Section:
-    panel = fiscal_panel(t["financials"], ["capex", "operating_cash_flow"]).dropna(
-        subset=["capex", "operating_cash_flow"]
-    )
+def hyperscaler_years(t: Tables, metrics: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-firm fiscal-year panel of ``metrics`` and its yearly sums over the five hyperscalers.
+
+    Only fiscal years in which every firm reports every metric are summed, so years compare
+    like with like; the panel keeps every firm-year with complete metrics.
+    """
+    panel = fiscal_panel(t["financials"], metrics).dropna(subset=metrics)
     panel = panel.loc[panel["entity"].isin(HYPERSCALERS)]
-    yearly = panel.groupby("period")[["capex", "operating_cash_flow"]].sum()
+    counts = panel.groupby("period")["entity"].nunique()
+    complete = counts.index[counts == len(HYPERSCALERS)]
+    yearly = panel.loc[panel["period"].isin(complete)].groupby("period")[metrics].sum()
+    return panel, yearly
+
+
+def _ids(rows: pd.DataFrame, metrics: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(sid for m in metrics for sid in rows[f"src_{m}"]))
+
+
+def build_funding(t: Tables) -> Section:
+    metrics = ["capex", "operating_cash_flow"]
+    panel, yearly = hyperscaler_years(t, metrics)
     latest = yearly.index.max()
     last = panel.loc[panel["period"] == latest]
-    ids = tuple(dict.fromkeys([*last["src_capex"], *last["src_operating_cash_flow"]]))
+    ids = _ids(last, metrics)
     debt = t["debt"]
     debt_total = float(debt["amount_usd_bn"].sum())
     private = float(
@@ -313,18 +330,14 @@ def build_funding(t: Tables) -> Section:
         reading,
         tuple(evidence),
         fig,
+        headline=2,
     )
 
 
 def build_depreciation(t: Tables) -> Section:
-    panel = fiscal_panel(t["financials"], ["capex", "depreciation_amortization"]).dropna(
-        subset=["capex", "depreciation_amortization"]
-    )
-    panel = panel.loc[panel["entity"].isin(HYPERSCALERS)]
-    yearly = panel.groupby("period")[["capex", "depreciation_amortization"]].sum()
-    counts = panel.groupby("period").size()
-    full = counts.index[counts == counts.max()]
-    first, latest = full.min(), full.max()
+    metrics = ["capex", "depreciation_amortization"]
+    panel, yearly = hyperscaler_years(t, metrics)
+    first, latest = yearly.index.min(), yearly.index.max()
     lives = t["useful_lives"]
     changes = lives.drop_duplicates("change_id")
     longer = changes.loc[changes["new_years"] > changes["old_years"]]
@@ -333,18 +346,13 @@ def build_depreciation(t: Tables) -> Section:
     lives_ids = tuple(dict.fromkeys(lives["source_id"]))
 
     def ids_for(period: str) -> tuple[str, ...]:
-        rows = panel.loc[panel["period"] == period]
-        return tuple(dict.fromkeys([*rows["src_capex"], *rows["src_depreciation_amortization"]]))
+        return _ids(panel.loc[panel["period"] == period], metrics)
 
     r_first = float(yearly.loc[first, "capex"] / yearly.loc[first, "depreciation_amortization"])
     r_last = float(yearly.loc[latest, "capex"] / yearly.loc[latest, "depreciation_amortization"])
     evidence = (
-        Evidence(
-            f"Capex / D&A, {counts[first]} hyperscalers, {first}", r_first, "x", ids_for(first)
-        ),
-        Evidence(
-            f"Capex / D&A, {counts[latest]} hyperscalers, {latest}", r_last, "x", ids_for(latest)
-        ),
+        Evidence(f"Capex / D&A, five hyperscalers, {first}", r_first, "x", ids_for(first)),
+        Evidence(f"Capex / D&A, five hyperscalers, {latest}", r_last, "x", ids_for(latest)),
         Evidence(
             "Server/network useful-life changes since 2020", float(len(changes)), "count", lives_ids
         ),
@@ -382,6 +390,7 @@ def build_depreciation(t: Tables) -> Section:
         reading,
         evidence,
         fig,
+        headline=1,
     )
 
 
@@ -484,14 +493,12 @@ def build_gdp(t: Tables) -> Section:
 
 
 def build_cycles(t: Tables) -> Section:
-    panel = fiscal_panel(t["financials"], ["capex", "operating_cash_flow"]).dropna(
-        subset=["capex", "operating_cash_flow"]
-    )
-    panel = panel.loc[panel["entity"].isin(HYPERSCALERS)]
-    yearly = panel.groupby("period")[["capex", "operating_cash_flow"]].sum()
+    metrics = ["capex", "operating_cash_flow"]
+    panel, yearly = hyperscaler_years(t, metrics)
+    panel = panel.loc[panel["period"].isin(yearly.index)]
     yearly["fcf"] = yearly["operating_cash_flow"] - yearly["capex"]
     yearly["intensity"] = yearly["capex"] / yearly["operating_cash_flow"]
-    ids = tuple(dict.fromkeys([*panel["src_capex"], *panel["src_operating_cash_flow"]]))
+    ids = _ids(panel, metrics)
     first, latest = yearly.index.min(), yearly.index.max()
     negative = int((yearly["fcf"] < 0).sum())
     evidence = (
@@ -554,6 +561,7 @@ def build_cycles(t: Tables) -> Section:
         reading,
         evidence,
         fig,
+        headline=1,
     )
 
 
@@ -568,11 +576,10 @@ def build_roi(t: Tables) -> Section:
     ids = tuple(dict.fromkeys(openai["source_id"]))
     undisclosed = int(openai["amount_usd_bn"].isna().sum())
     claims = t["claims"]
-    panel = fiscal_panel(t["financials"], ["capex"]).dropna(subset=["capex"])
-    counts = panel.groupby("period").size()
-    latest = counts.index[counts == counts.max()].max()
-    capex = float(panel.loc[panel["period"] == latest, "capex"].sum())
-    cap_ids = tuple(dict.fromkeys(panel.loc[panel["period"] == latest, "src_capex"]))
+    panel, yearly = hyperscaler_years(t, ["capex"])
+    latest = yearly.index.max()
+    capex = float(yearly.loc[latest, "capex"])
+    cap_ids = _ids(panel.loc[panel["period"] == latest], ["capex"])
     evidence = (
         Evidence(
             "OpenAI compute and chip commitments with a disclosed amount",
@@ -618,7 +625,7 @@ def build_power(t: Tables) -> Section:
     gw["mid"] = gw["value"].fillna(gw[["value_low", "value_high"]].mean(axis=1))
     gw["lo"] = gw["value_low"].fillna(gw["value"])
     gw["hi"] = gw["value_high"].fillna(gw["value"]).fillna(gw["lo"])
-    demand = gw.loc[gw["metric"].str.startswith("capacity_demand")]
+    demand = gw.loc[gw["metric"] == "capacity_demand"]
     short = gw.loc[gw["metric"] == "capacity_shortfall"]
     evidence = []
     for rec in pd.concat([demand, short]).itertuples():
@@ -669,10 +676,16 @@ def build_power(t: Tables) -> Section:
     lo = float(short["lo"].min()) if len(short) else float("nan")
     hi = float(short["hi"].max()) if len(short) else float("nan")
     dlo, dhi = float(demand["lo"].min()), float(demand["hi"].max())
+    if hi < 50:
+        position = "above every published shortfall estimate"
+    elif lo > 100:
+        position = "below every published shortfall estimate"
+    else:
+        position = "within the range of published shortfall estimates"
     reading = (
         f"Published forecasts of US data-center power demand span {dlo:,.0f}-{dhi:,.0f} GW and shortfall "
-        f"estimates {lo:,.0f}-{hi:,.0f} GW ({len(gw)} figures from {gw['publisher_short'].nunique()} publishers); "
-        "the debate's 50-100 GW gap by 2030 sits at or above the high end of the shortfall estimates."
+        f"estimates {lo:,.0f}-{hi:,.0f} GW ({len(gw)} figures from {gw['publisher_short'].nunique()} "
+        f"publishers); the debate's 50-100 GW gap by 2030 lies {position}."
     )
     return Section(
         "power",
@@ -772,6 +785,7 @@ def build_claims(t: Tables) -> Section:
         evidence,
         fig,
         table=table,
+        headline=1,
     )
 
 
