@@ -26,7 +26,7 @@ from bubblewatch.errors import (
     SpecificationError,
     VerificationError,
 )
-from bubblewatch.store import Store, frame_to_csv
+from bubblewatch.store import Store, frame_to_text
 
 app = typer.Typer(
     name="bubblewatch",
@@ -150,28 +150,20 @@ def data_show(
     """Show a table's current rows."""
     with Store.open() as store:
         frame = store.read(table)
-    text = frame_to_csv(frame, SCHEMAS[table])
+    schema = SCHEMAS[table]
+    text = frame_to_text(frame, schema)
     if as_json:
-        import io
-
-        import pandas as pd
-
-        records = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False).to_dict(
-            "records"
-        )
-        typed = [
-            {k: _json_value(v, SCHEMAS[table].column(k).type) for k, v in rec.items()}
-            for rec in records
+        records = [
+            {c.name: _json_value(rec[c.name], c.type) for c in schema.columns}
+            for rec in text.to_dict("records")
         ]
-        sys.stdout.write(json.dumps(typed, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         return
     view = Table(title=f"{table} ({len(frame)} rows; first {min(limit, len(frame))})")
-    for col in SCHEMAS[table].column_names:
+    for col in schema.column_names:
         view.add_column(col, overflow="fold")
-    for line in text.splitlines()[1 : limit + 1]:
-        import csv
-
-        view.add_row(*next(csv.reader([line])))
+    for row in text.head(limit).itertuples(index=False):
+        view.add_row(*row)
     out.print(view)
 
 

@@ -419,41 +419,47 @@ class Store:
 
 
 def _remove_orphaned_builds(path: Path) -> None:
-    """Delete half-built stores left by creators that died (their process no longer exists)."""
+    """Delete half-built stores left by creators whose process no longer exists."""
     for stale in path.parent.glob(f".{path.name}.*.tmp*"):
         pid_text = stale.name[len(path.name) + 2 :].split(".", 1)[0]
-        if not pid_text.isdigit():
-            continue
-        pid = int(pid_text)
-        alive = pid == os.getpid()
-        if not alive:
-            try:
-                os.kill(pid, 0)
-                alive = True
-            except ProcessLookupError:
-                alive = False
-            except PermissionError:
-                alive = True
-        if not alive or pid == os.getpid():
+        if pid_text.isdigit() and not _alive_elsewhere(int(pid_text)):
             stale.unlink(missing_ok=True)
 
 
-def frame_to_csv(frame: pd.DataFrame, schema: TableSchema) -> str:
-    """Write a typed table as CSV text: ISO dates, ``repr`` floats, empty for missing."""
+def _alive_elsewhere(pid: int) -> bool:
+    """Whether ``pid`` is a running process other than this one."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def frame_to_text(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """A typed table as display strings: ISO dates, exact numbers, ``""`` for missing."""
     out = pd.DataFrame(index=frame.index)
     for col in schema.columns:
         values = frame[col.name]
         if col.type == "date":
-            out[col.name] = values.dt.strftime("%Y-%m-%d")
+            out[col.name] = values.dt.strftime("%Y-%m-%d").fillna("")
         elif col.type in ("float", "int"):
             out[col.name] = [
                 "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v)))
                 for v in values
             ]
         else:
-            out[col.name] = values
+            out[col.name] = values.astype(object).where(values.notna(), "")
+    return out
+
+
+def frame_to_csv(frame: pd.DataFrame, schema: TableSchema) -> str:
+    """Write a typed table as CSV text: ISO dates, ``repr`` floats, empty for missing."""
     buffer = io.StringIO()
-    out.to_csv(buffer, index=False, lineterminator="\n")
+    frame_to_text(frame, schema).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 
