@@ -1,0 +1,55 @@
+"""The one JIT shim: numba when it is installed and enabled, plain Python otherwise.
+
+Kernels are written once, in the subset of Python that numba compiles, and
+decorated with :func:`jit`. With numba missing, or with the environment variable
+``BUBBLEWATCH_DISABLE_JIT=1``, the decorator returns the function unchanged, so
+the same source runs as its own pure-Python twin (the oracle the tests compare
+the compiled kernels against). ``prange`` falls back to ``range``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DISABLED = os.environ.get("BUBBLEWATCH_DISABLE_JIT", "").strip() not in ("", "0")
+
+try:  # pragma: no cover - exercised by whichever leg has numba
+    if _DISABLED:
+        raise ImportError("JIT disabled by BUBBLEWATCH_DISABLE_JIT")
+    import numba as _numba
+
+    prange: Callable[..., Any] = _numba.prange
+    JIT_ENABLED = True
+except ImportError:  # pragma: no cover
+    _numba = None
+    prange = range
+    JIT_ENABLED = False
+
+
+def jit(*, parallel: bool = False) -> Callable[[F], F]:
+    """Compile ``func`` with numba (``nopython``, cached) when the JIT is enabled.
+
+    The original function stays reachable as ``func.py_func`` in both cases, so a
+    test can always run the pure-Python twin of a compiled kernel.
+    """
+
+    def decorate(func: F) -> F:
+        if not JIT_ENABLED:
+            func.py_func = func  # type: ignore[attr-defined]
+            return func
+        assert _numba is not None
+        return _numba.njit(cache=True, parallel=parallel, nogil=True)(func)  # type: ignore[no-any-return]
+
+    return decorate
+
+
+def thread_count() -> int:
+    """Threads the compiled kernels may use (1 without the JIT)."""
+    if not JIT_ENABLED:
+        return 1
+    assert _numba is not None
+    return int(_numba.get_num_threads())
