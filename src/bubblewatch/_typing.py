@@ -35,3 +35,9 @@ SECTION_IDS: tuple[SectionId, ...] = (
     "claims",
 )
 REPORT_FORMATS: tuple[ReportFormat, ...] = ("html", "md", "json")
+
+LagSelection = Literal["aic", "bic"]
+CriticalValueMethod = Literal["mc", "wild", "wild-ps"]
+BsadfRule = Literal["pointwise", "cummax", "familywise"]
+CRITICAL_VALUE_METHODS: tuple[CriticalValueMethod, ...] = ("mc", "wild", "wild-ps")
+BSADF_RULES: tuple[BsadfRule, ...] = ("pointwise", "cummax", "familywise")

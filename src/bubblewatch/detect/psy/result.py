@@ -1,0 +1,147 @@
+"""The immutable result of :func:`bubblewatch.detect.psy.test`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from bubblewatch._typing import LagSelection
+
+if TYPE_CHECKING:
+    from bubblewatch.detect.psy.critical import CriticalValues
+    from bubblewatch.detect.psy.dating import DateStamp
+
+
+def _label(value: Any) -> str:
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
+
+
+def _num(x: float) -> float | None:
+    return None if math.isnan(x) else float(x)
+
+
+@dataclass(frozen=True, eq=False)
+class PSYResult:
+    """ADF, SADF and GSADF statistics with their BADF and BSADF sequences.
+
+    ``badf`` and ``bsadf`` are labelled by the input's index at the end of each
+    window (see :mod:`bubblewatch.detect.psy.stats` for the conventions).
+    Combine with :class:`~bubblewatch.detect.psy.critical.CriticalValues` made
+    for the same ``nobs``, ``min_window``, ``lags`` and ``lag_selection``.
+    """
+
+    adf: float
+    sadf: float
+    gsadf: float
+    badf: pd.Series
+    bsadf: pd.Series
+    series: pd.Series
+    min_window: int
+    lags: int
+    lag_selection: LagSelection | None
+    nobs: int
+    name: str | None = None
+
+    null_hypothesis: ClassVar[str] = "a unit root (random walk) throughout the sample"
+    alternative: ClassVar[str] = "a mildly explosive root in some sub-sample (a bubble)"
+
+    @property
+    def lag_rule(self) -> str:
+        """The lag specification in words, e.g. ``"0"`` or ``"≤4 by BIC"``."""
+        if self.lag_selection is None:
+            return str(self.lags)
+        return f"≤{self.lags} by {self.lag_selection.upper()}"
+
+    def summary(self, cv: CriticalValues | None = None) -> str:
+        """A plain-text table of the statistics, with critical values if given."""
+        title = f"PSY explosive-root tests: {self.name or 'series'}"
+        head = (
+            f"T = {self.nobs}, minimum window = {self.min_window} rows, lags = {self.lag_rule}"
+        )
+        lines = [title, head, f"H0: {self.null_hypothesis}", f"H1: {self.alternative}", ""]
+        if cv is None:
+            for key in ("adf", "sadf", "gsadf"):
+                lines.append(f"{key.upper():>6} {getattr(self, key):9.4f}")
+            return "\n".join(lines)
+        cv.check(self)
+        lines.append(f"{'':>6} {'stat':>9} {'90%':>8} {'95%':>8} {'99%':>8} {'p':>7}")
+        for key in ("adf", "sadf", "gsadf"):
+            crit = getattr(cv, key)
+            p = f"{cv.pvalue(getattr(self, key), key):7.3f}" if key != "adf" else ""
+            lines.append(
+                f"{key.upper():>6} {getattr(self, key):9.4f} "
+                + " ".join(f"{crit[k]:8.4f}" for k in ("90%", "95%", "99%"))
+                + f" {p}"
+            )
+        lines.append(f"critical values: {cv.describe()}")
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The series with its BADF and BSADF sequences, one row per date."""
+        frame = pd.DataFrame({"value": self.series})
+        frame["badf"] = self.badf
+        frame["bsadf"] = self.bsadf
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe dictionary of statistics, settings and sequences."""
+        return {
+            "name": self.name,
+            "nobs": self.nobs,
+            "min_window": self.min_window,
+            "lags": self.lags,
+            "lag_selection": self.lag_selection,
+            "adf": self.adf,
+            "sadf": self.sadf,
+            "gsadf": self.gsadf,
+            "index": [_label(i) for i in self.bsadf.index],
+            "badf": [_num(v) for v in self.badf],
+            "bsadf": [_num(v) for v in self.bsadf],
+        }
+
+    def figure(
+        self,
+        cv: CriticalValues | None = None,
+        episodes: DateStamp | None = None,
+        *,
+        level: str = "95%",
+    ) -> go.Figure:
+        """The series above, BSADF against its critical-value sequence below."""
+        fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06)
+        fig.add_trace(
+            go.Scatter(x=self.series.index, y=self.series, name=self.name or "series"),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(go.Scatter(x=self.bsadf.index, y=self.bsadf, name="BSADF"), row=2, col=1)
+        if cv is not None:
+            cv.check(self)
+            rule = episodes.rule if episodes is not None else "pointwise"
+            seq = cv.sequence(rule)[level].to_numpy()
+            fig.add_trace(
+                go.Scatter(
+                    x=self.bsadf.index,
+                    y=seq,
+                    name=f"{level} critical value ({rule})",
+                    line={"dash": "dash"},
+                ),
+                row=2,
+                col=1,
+            )
+        if episodes is not None:
+            for ep in episodes.table.itertuples():
+                end = ep.termination if not pd.isna(ep.termination) else self.series.index[-1]
+                colour = "rgba(214,39,40,0.18)" if ep.direction == "positive" else "rgba(31,119,180,0.18)"
+                fig.add_vrect(x0=ep.origination, x1=end, fillcolor=colour, line_width=0)
+        fig.update_layout(
+            template="plotly_white",
+            height=520,
+            margin={"l": 50, "r": 20, "t": 30, "b": 30},
+            legend={"orientation": "h", "y": -0.08},
+        )
+        return fig
