@@ -46,9 +46,7 @@ def main() -> int:
     out = Path(__file__).resolve().parents[1] / "src/bubblewatch/detect/psy/tables" / TABLE_FILE
     if args.check:
         committed = {n: cv for (n, _), cv in shipped_table().items()}
-        worst = max(
-            abs(tables[n].gsadf[k] - committed[n].gsadf[k]) for n in sizes for k in LABELS
-        )
+        worst = max(abs(tables[n].gsadf[k] - committed[n].gsadf[k]) for n in sizes for k in LABELS)
         print(f"largest GSADF difference from the committed table: {worst:.3g}")
         return 0 if worst < 1e-12 else 1
     meta = {

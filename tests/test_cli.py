@@ -20,7 +20,7 @@ def _no_traceback(proc: object) -> None:
 def test_version_and_help(home: Path) -> None:
     proc = run_cli("--version")
     assert proc.returncode == 0 and "bubblewatch 0.1.0" in proc.stdout
-    for cmd in ([], ["data"], ["report"], ["import"], ["data", "show"], ["data", "export"]):
+    for cmd in ([], ["data"], ["report"], ["import"], ["psy"], ["data", "show"], ["data", "export"]):
         proc = run_cli(*cmd, "--help")
         assert proc.returncode == 0, cmd
         assert "Usage" in proc.stdout
@@ -198,3 +198,72 @@ def test_unusable_data_home_is_a_failure_not_a_traceback(tmp_path: Path) -> None
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: cannot create the data directory")
     _no_traceback(proc)
+
+
+def test_psy_on_a_shipped_series_prints_statistics_and_episodes(home: Path) -> None:
+    proc = run_cli("psy", "sp500-pd")
+    assert proc.returncode == 0, proc.stderr
+    assert "GSADF" in proc.stdout and "shipped table" in proc.stdout
+    assert "episode(s)" in proc.stdout
+    proc = run_cli("psy", "nasdaq", "--json")
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert len(payload["result"]["bsadf"]) == payload["result"]["nobs"] - payload["result"]["min_window"]
+    assert payload["critical_values"]["method"] == "mc"
+    assert payload["result"]["gsadf"] >= payload["result"]["sadf"]
+    assert 0 < payload["p_values"]["gsadf"] <= 1
+
+
+def test_psy_on_a_csv_with_bootstrap_values_is_reproducible(home: Path, tmp_path: Path) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    dates = pd.date_range("2000-01-31", periods=120, freq="ME")
+    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "other": "x", "price": 100 + np.cumsum(rng.standard_normal(120))})
+    path = tmp_path / "prices.csv"
+    frame.to_csv(path, index=False)
+    args = ("psy", str(path), "--column", "price", "--cv", "wild", "--reps", "60", "--seed", "3", "--json")
+    first, second = run_cli(*args), run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout) == json.loads(second.stdout)
+    assert json.loads(first.stdout)["critical_values"]["seed"] == 3
+
+
+@pytest.mark.parametrize(
+    ("rows", "extra", "message"),
+    [
+        ("date,price\n2020-01-31,1\n2020-02-29,2\n", (), "too short"),
+        ("date,price\n" + "".join(f"2020-{m:02d}-01,{5}\n" for m in range(1, 13)), (), "constant"),
+        ("date,price\n2020-01-01,1\n2020-02-01,\n2020-03-01,3\n", (), "missing"),
+        ("date,price\n2020-01-01,a\n2020-02-01,b\n", (), "numeric"),
+        ("date,price,other\n2020-01-01,1,2\n", (), "--column"),
+        ("date,price\n2020-01-01,1\n", ("--column", "nope"), "no column"),
+        (
+            "date,price\n"
+            + "".join(f"2020-{m:02d}-01,{m % 5 + m}\n" for m in range(1, 13))
+            + "2020-12-02,3\n",
+            (),
+            "mix frequencies",
+        ),
+    ],
+)
+def test_psy_bad_input_exits_2(home: Path, tmp_path: Path, rows: str, extra: tuple[str, ...], message: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(rows, encoding="utf-8")
+    proc = run_cli("psy", str(path), *extra)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr
+    _no_traceback(proc)
+
+
+def test_psy_unknown_series_and_bad_options_exit_2(home: Path) -> None:
+    proc = run_cli("psy", "no-such-series")
+    assert proc.returncode == 2 and "known series" in proc.stderr
+    proc = run_cli("psy", "nasdaq", "--reps", "5")
+    assert proc.returncode == 2 and "reps" in proc.stderr
+    proc = run_cli("psy", "nasdaq", "--level", "0.5")
+    assert proc.returncode == 2 and "level" in proc.stderr
+    proc = run_cli("psy", "nasdaq", "--cv", "nope")
+    assert proc.returncode == 2
+    for p in (proc,):
+        _no_traceback(p)

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
@@ -208,6 +209,186 @@ def data_export(
         return
     write_text_atomic(out_path, text)
     err.print(f"wrote {out_path}")
+
+
+class CvMethod(StrEnum):
+    mc = "mc"
+    wild = "wild"
+    wild_ps = "wild-ps"
+
+
+class Rule(StrEnum):
+    pointwise = "pointwise"
+    cummax = "cummax"
+    familywise = "familywise"
+
+
+class Criterion(StrEnum):
+    aic = "aic"
+    bic = "bic"
+
+
+BUILTIN_SERIES = {
+    "nasdaq": "Nasdaq Composite (log)",
+    "sp500-pd": "S&P 500 price/dividend",
+    "ai-basket": "AI basket (mean log price)",
+}
+
+
+def _series_from_csv(path: Path, column: str | None) -> pd.Series:
+    import pandas as pd
+
+    from bubblewatch.errors import DataError, InputPathError
+
+    try:
+        frame = pd.read_csv(path)
+    except OSError as exc:
+        raise InputPathError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"{path} is not a readable CSV: {exc}") from None
+    if frame.shape[1] < 1 or frame.empty:
+        raise DataError(f"{path} has no rows")
+    first = frame.columns[0]
+    dates = pd.to_datetime(frame[first], errors="coerce", format="mixed")
+    if dates.notna().all():
+        frame = frame.set_index(pd.DatetimeIndex(dates, name=str(first))).drop(columns=first)
+    if column is None:
+        numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+        if len(frame.columns) == 1:
+            numeric = list(frame.columns)
+        if len(numeric) != 1:
+            raise SpecificationError(
+                f"{path} has columns {', '.join(map(str, frame.columns))}; choose one with --column"
+            )
+        column = str(numeric[0])
+    if column not in frame.columns:
+        raise SpecificationError(
+            f"no column {column!r} in {path}; found {', '.join(map(str, frame.columns))}"
+        )
+    return frame[column].rename(column)
+
+
+def _series_from_store(name: str) -> pd.Series:
+    import numpy as np
+    import pandas as pd
+
+    from bubblewatch.report.psy_section import psy_inputs
+
+    with Store.open() as store:
+        market = store.read("market")
+        user = store.read("series")
+    if name in BUILTIN_SERIES:
+        return psy_inputs(market)[BUILTIN_SERIES[name]]
+    tickers = sorted(set(market.loc[market["field"] == "adj_close", "series"]))
+    if name.upper() in tickers:
+        rows = market.loc[(market["series"] == name.upper()) & (market["field"] == "adj_close")]
+        index = pd.DatetimeIndex(rows["date"]).to_period("M")
+        return pd.Series(
+            np.log(rows["value"].to_numpy(dtype=float)), index=index, name=f"{name.upper()} (log)"
+        )
+    if name in set(user["name"]):
+        rows = user.loc[user["name"] == name]
+        return pd.Series(
+            rows["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["date"]), name=name
+        )
+    known = [*BUILTIN_SERIES, *tickers, *sorted(set(user["name"]))]
+    raise SpecificationError(
+        f"{name!r} is neither a CSV file nor a known series; known series: {', '.join(known)}"
+    )
+
+
+@app.command("psy")
+def psy_command(
+    series: Annotated[
+        str,
+        typer.Argument(
+            help="A series name (nasdaq, sp500-pd, ai-basket, a ticker such as NVDA, or a "
+            "series you imported) or a CSV file with dates in the first column."
+        ),
+    ],
+    column: Annotated[
+        str | None, typer.Option("--column", "-c", help="CSV column to test.")
+    ] = None,
+    lags: Annotated[
+        int, typer.Option("--lags", "-k", help="Lagged differences (maximum with --lag-selection).")
+    ] = 0,
+    lag_selection: Annotated[
+        Criterion | None,
+        typer.Option("--lag-selection", help="Choose the lag per window by aic or bic."),
+    ] = None,
+    min_window: Annotated[
+        int | None,
+        typer.Option("--min-window", help="Minimum window in observations (default PSY's rule)."),
+    ] = None,
+    cv: Annotated[
+        CvMethod, typer.Option("--cv", help="Critical values: mc, wild or wild-ps.")
+    ] = CvMethod.mc,
+    reps: Annotated[
+        int, typer.Option("--reps", "-r", help="Replications for the critical values.")
+    ] = 2000,
+    seed: Annotated[
+        int | None, typer.Option("--seed", "-s", help="Seed of the simulation.")
+    ] = None,
+    level: Annotated[float, typer.Option("--level", help="0.90, 0.95 or 0.99.")] = 0.95,
+    rule: Annotated[
+        Rule, typer.Option("--rule", help="BSADF critical-value rule for dating.")
+    ] = Rule.pointwise,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Test a series for explosive episodes (PSY GSADF) and date-stamp them."""
+    from bubblewatch.detect import psy
+
+    path = Path(series)
+    if path.suffix.lower() == ".csv" or path.exists():
+        y = _series_from_csv(path, column)
+    else:
+        if column is not None:
+            raise SpecificationError("--column applies to CSV files only")
+        y = _series_from_store(series)
+    result = psy.test(
+        y,
+        min_window=min_window,
+        lags=lags,
+        lag_selection=lag_selection.value if lag_selection else None,
+    )
+    with Progress(
+        TextColumn("simulating critical values"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("reps", total=reps)
+        values = psy.critical_values(
+            result.nobs,
+            min_window=result.min_window,
+            lags=result.lags,
+            lag_selection=result.lag_selection,
+            method=cv.value,
+            reps=reps,
+            seed=seed,
+            y=None if cv is CvMethod.mc else y,
+            progress=lambda done: bar.update(task, advance=done),
+        )
+    stamps = psy.datestamp(result, values, level, rule=rule.value)
+    if as_json:
+        payload = {
+            "result": result.to_dict(),
+            "critical_values": {
+                k: v
+                for k, v in values.to_dict().items()
+                if k not in ("badf", "bsadf_cummax", "bsadf_pointwise")
+            },
+            "p_values": {
+                "sadf": values.pvalue(result.sadf, "sadf"),
+                "gsadf": values.pvalue(result.gsadf, "gsadf"),
+            },
+            "episodes": stamps.to_dict(),
+        }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    sys.stdout.write(f"{result.summary(values)}\n\n{stamps.summary()}\n")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,8 +20,9 @@ _DISABLED = os.environ.get("BUBBLEWATCH_DISABLE_JIT", "").strip() not in ("", "0
 try:  # pragma: no cover - exercised by whichever leg has numba
     if _DISABLED:
         raise ImportError("JIT disabled by BUBBLEWATCH_DISABLE_JIT")
-    import numba as _numba
+    import numba as _numba_module
 
+    _numba: Any = _numba_module
     prange: Callable[..., Any] = _numba.prange
     JIT_ENABLED = True
 except ImportError:  # pragma: no cover
@@ -42,7 +43,8 @@ def jit(*, parallel: bool = False) -> Callable[[F], F]:
             func.py_func = func  # type: ignore[attr-defined]
             return func
         assert _numba is not None
-        return _numba.njit(cache=True, parallel=parallel, nogil=True)(func)  # type: ignore[no-any-return]
+        compiled: F = _numba.njit(cache=True, parallel=parallel, nogil=True)(func)
+        return compiled
 
     return decorate
 

@@ -27,6 +27,7 @@ _UNIT_FORMATS: Mapping[str, str] = {
     "index_points": "{:,.2f}",
     "usd_per_share": "${:,.2f}",
     "share": "{:.0%}",
+    "stat": "{:.2f}",
 }
 
 

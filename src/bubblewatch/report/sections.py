@@ -20,6 +20,7 @@ from bubblewatch.report.frames import (
     latest_by_published,
     money_cycles,
 )
+from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
 
 Tables = Mapping[str, pd.DataFrame]
 HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
@@ -68,7 +69,7 @@ def build_markets(t: Tables) -> Section:
     dd = float(drawdown(nasdaq).iloc[-1])
     pct = float((cape < cape.iloc[-1]).mean())
     qdd = float(drawdown(qqq).iloc[-1])
-    evidence = (
+    evidence: tuple[Evidence, ...] = (
         Evidence(
             f"Nasdaq Composite, close {nasdaq.index[-1]:%b %Y}",
             float(nasdaq.iloc[-1]),
@@ -92,23 +93,51 @@ def build_markets(t: Tables) -> Section:
             _claim_sources(claims, "C02"),
         ),
     )
+    panels = psy_panels(market)
+    evidence += tuple(
+        Evidence(
+            f"PSY GSADF statistic, {p.label} ({p.result.bsadf.index[0]}–{p.result.bsadf.index[-1]})",
+            p.result.gsadf,
+            "stat",
+            p.source_ids,
+            note=(
+                f"95% critical value {p.cv.gsadf['95%']:.2f}, p = {p.cv.pvalue(p.result.gsadf):.3f}; "
+                f"{len(p.episodes.positive)} exuberance and {len(p.episodes.negative)} collapse episode(s)"
+            ),
+        )
+        for p in panels
+    )
     fig = make_subplots(
-        rows=2,
+        rows=2 + len(panels),
         cols=1,
         shared_xaxes=False,
-        vertical_spacing=0.12,
-        subplot_titles=("Nasdaq Composite, month-end close (log)", "S&P 500 CAPE (Shiller)"),
+        vertical_spacing=0.05,
+        subplot_titles=(
+            "Nasdaq Composite, month-end close (log)",
+            "S&P 500 CAPE (Shiller)",
+            *(f"BSADF vs 95% critical value: {p.label}" for p in panels),
+        ),
     )
+    add_bsadf_rows(fig, panels, first_row=3)
     fig.add_trace(
         go.Scatter(x=nasdaq.index, y=nasdaq.to_numpy(), name="Nasdaq Composite"), row=1, col=1
     )
     fig.add_trace(go.Scatter(x=cape.index, y=cape.to_numpy(), name="CAPE"), row=2, col=1)
     fig.update_yaxes(type="log", row=1, col=1)
-    fig.update_layout(**{**_LAYOUT, "height": 560}, showlegend=False)
+    fig.update_layout(**{**_LAYOUT, "height": 1250}, showlegend=False)
+    explosive = [p for p in panels if p.result.gsadf > p.cv.gsadf["95%"]]
+    live = [p.label for p in panels if p.episodes.table["ongoing"].any()]
     reading = (
         f"The Nasdaq Composite closed {nasdaq.index[-1]:%B %Y} at {nasdaq.iloc[-1]:,.0f}, "
         f"{-dd:.0%} below its {peak_date:%B %Y} high; the S&P 500 CAPE of {cape.iloc[-1]:.1f} is "
-        f"above {pct:.0%} of months since 1881."
+        f"above {pct:.0%} of months since 1881. The PSY test rejects a random walk at 5% for "
+        f"{len(explosive)} of {len(panels)} series"
+        + (f" ({', '.join(p.label for p in explosive)})" if explosive else "")
+        + (
+            f"; an explosive episode is under way in the last month for {', '.join(live)}."
+            if live
+            else "; none of them is in an explosive episode in its last month."
+        )
     )
     return Section(
         "markets",
@@ -117,6 +146,7 @@ def build_markets(t: Tables) -> Section:
         reading,
         evidence,
         fig,
+        table=episodes_table(panels),
         headline=2,
     )
 

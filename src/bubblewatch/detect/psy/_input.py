@@ -42,7 +42,7 @@ class Spec:
 
 def default_min_window(nobs: int) -> int:
     """PSY (2015, Section 5) rule ``floor((0.01 + 1.8/√T)·T)``, in regression rows."""
-    return int(math.floor((0.01 + 1.8 / math.sqrt(nobs)) * nobs))
+    return math.floor((0.01 + 1.8 / math.sqrt(nobs)) * nobs)
 
 
 def make_spec(
@@ -62,7 +62,7 @@ def make_spec(
     if min_window is None:
         window = default_min_window(nobs)
     elif isinstance(min_window, float) and 0.0 < min_window < 1.0:
-        window = int(math.floor(min_window * nobs))
+        window = math.floor(min_window * nobs)
     elif isinstance(min_window, int | np.integer) and not isinstance(min_window, bool):
         window = int(min_window)
     else:
@@ -72,6 +72,15 @@ def make_spec(
         )
     smallest = lags + 4
     rows = nobs - 1 - lags
+    if min_window is None and (window < smallest or rows < window):
+        need = next(
+            n for n in range(smallest, 10 * smallest + 100)
+            if default_min_window(n) >= smallest and n - 1 - lags >= default_min_window(n)
+        )
+        raise SpecificationError(
+            f"series too short: {nobs} observations; with lags={lags} and the default "
+            f"minimum window the test needs at least {need}"
+        )
     if window < smallest:
         raise SpecificationError(
             f"min_window must be at least {smallest} observations with lags={lags} "
@@ -108,7 +117,9 @@ def as_series(y: Any, *, what: str = "y") -> pd.Series:
         if array.ndim != 1:
             raise SpecificationError(f"{what} must be one-dimensional, got shape {array.shape}")
         series = pd.Series(array)
-    if not (pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)):
+    if not (
+        pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
+    ):
         raise SpecificationError(f"{what} must be numeric, got values of type {series.dtype}")
     values = series.to_numpy(dtype=float)
     bad = ~np.isfinite(values)
@@ -119,7 +130,9 @@ def as_series(y: Any, *, what: str = "y") -> pd.Series:
             "drop or fill them before testing"
         )
     if values.size and float(np.ptp(values)) == 0.0:
-        raise SpecificationError(f"{what} is constant (every value is {values[0]!r}); nothing to test")
+        raise SpecificationError(
+            f"{what} is constant (every value is {values[0]!r}); nothing to test"
+        )
     _check_index(series.index, what)
     return pd.Series(values, index=series.index, name=series.name)
 

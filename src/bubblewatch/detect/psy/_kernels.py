@@ -27,8 +27,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 
 from bubblewatch.detect._jit import jit, prange
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
 FIXED = 0
 AIC = 1
@@ -36,7 +40,9 @@ BIC = 2
 
 
 @jit()
-def _window_t(moments, count, q, select, chol, z, v):  # type: ignore[no-untyped-def]
+def _window_t(
+    moments: Floats, count: int, q: int, select: int, chol: Floats, z: Floats, v: Floats
+) -> float:
     """ADF t statistic from the centred moments of one window (NaN if singular).
 
     ``moments`` holds, in its lower triangle, the ``(q + 1) × (q + 1)`` centred
@@ -83,7 +89,7 @@ def _window_t(moments, count, q, select, chol, z, v):  # type: ignore[no-untyped
         dof = count - m - 1
         if dof <= 0 or not ssr > 0.0:
             continue
-        t = beta / math.sqrt(ssr / dof * c11)
+        t: float = beta / math.sqrt(ssr / dof * c11)
         if select == FIXED:
             return t
         penalty = 2.0 if select == AIC else math.log(count)
@@ -95,7 +101,9 @@ def _window_t(moments, count, q, select, chol, z, v):  # type: ignore[no-untyped
 
 
 @jit()
-def _scatter(ts, r2, widths, last_rows, offsets, bsadf):  # type: ignore[no-untyped-def]
+def _scatter(
+    ts: Floats, r2: int, widths: Ints, last_rows: Ints, offsets: Ints, bsadf: Floats
+) -> None:
     """Write the suprema over window lengths ``≥ widths[k]`` from ``ts[length]``."""
     wlo = widths[widths.shape[0] - 1]
     length_all = r2 + 1
@@ -115,7 +123,19 @@ def _scatter(ts, r2, widths, last_rows, offsets, bsadf):  # type: ignore[no-unty
 
 
 @jit()
-def _end_point_ar1(dep, x, r2, widths, last_rows, offsets, badf, bsadf, ts, inv, root_dof):  # type: ignore[no-untyped-def]
+def _end_point_ar1(
+    dep: Floats,
+    x: Floats,
+    r2: int,
+    widths: Ints,
+    last_rows: Ints,
+    offsets: Ints,
+    badf: Floats,
+    bsadf: Floats,
+    ts: Floats,
+    inv: Floats,
+    root_dof: Floats,
+) -> None:
     """:func:`_end_point` specialised to no lagged differences and a fixed lag.
 
     With one regressor the centred moments are three scalars and the t statistic
@@ -158,7 +178,19 @@ def _end_point_ar1(dep, x, r2, widths, last_rows, offsets, badf, bsadf, ts, inv,
 
 
 @jit()
-def _end_point(dep, regs, r2, widths, last_rows, offsets, select, badf, bsadf, ts, work):  # type: ignore[no-untyped-def]
+def _end_point(
+    dep: Floats,
+    regs: Floats,
+    r2: int,
+    widths: Ints,
+    last_rows: Ints,
+    offsets: Ints,
+    select: int,
+    badf: Floats,
+    bsadf: Floats,
+    ts: Floats,
+    work: Floats,
+) -> None:
     """Every window ending at row ``r2``; fills ``badf[r2]`` and the BSADF entries.
 
     ``widths`` (descending) are minimum windows in rows; for threshold ``k`` the
@@ -177,12 +209,11 @@ def _end_point(dep, regs, r2, widths, last_rows, offsets, select, badf, bsadf, t
         mean[i] = 0.0
         for j in range(q + 1):
             moments[i, j] = 0.0
-    count = 0
     for r1 in range(r2, -1, -1):
+        count = r2 - r1 + 1
         for i in range(q):
             row[i] = regs[r1, i]
         row[q] = dep[r1]
-        count += 1
         for i in range(q + 1):
             delta = row[i] - mean[i]
             mean[i] += delta / count
@@ -191,16 +222,15 @@ def _end_point(dep, regs, r2, widths, last_rows, offsets, select, badf, bsadf, t
             after_i = row[i] * (count - 1) / count
             for j in range(i + 1):
                 moments[i, j] += after_i * row[j]
-        length = r2 - r1 + 1
-        if length >= wlo:
-            ts[length] = _window_t(moments, count, q, select, chol, z, v)
+        if count >= wlo:
+            ts[count] = _window_t(moments, count, q, select, chol, z, v)
     length_all = r2 + 1
     badf[r2] = ts[length_all]
     _scatter(ts, r2, widths, last_rows, offsets, bsadf)
 
 
 @jit()
-def _tables(nr):  # type: ignore[no-untyped-def]
+def _tables(nr: int) -> tuple[Floats, Floats]:
     """``1/count`` and ``sqrt(count − 2)`` for window sizes up to ``nr``."""
     inv = np.zeros(nr + 2)
     root_dof = np.zeros(nr + 2)
@@ -211,7 +241,22 @@ def _tables(nr):  # type: ignore[no-untyped-def]
 
 
 @jit()
-def _one_end(dep, regs, x, r2, widths, last_rows, offsets, select, badf, bsadf, ts, work, inv, root_dof):  # type: ignore[no-untyped-def]
+def _one_end(
+    dep: Floats,
+    regs: Floats,
+    x: Floats,
+    r2: int,
+    widths: Ints,
+    last_rows: Ints,
+    offsets: Ints,
+    select: int,
+    badf: Floats,
+    bsadf: Floats,
+    ts: Floats,
+    work: Floats,
+    inv: Floats,
+    root_dof: Floats,
+) -> None:
     """Dispatch one end row to the AR(1) fast path or the general kernel."""
     if regs.shape[1] == 1 and select == FIXED:
         _end_point_ar1(dep, x, r2, widths, last_rows, offsets, badf, bsadf, ts, inv, root_dof)
@@ -220,7 +265,9 @@ def _one_end(dep, regs, x, r2, widths, last_rows, offsets, select, badf, bsadf, 
 
 
 @jit(parallel=True)
-def sweep(dep, regs, widths, last_rows, offsets, select, total):  # type: ignore[no-untyped-def]
+def sweep(
+    dep: Floats, regs: Floats, widths: Ints, last_rows: Ints, offsets: Ints, select: int, total: int
+) -> tuple[Floats, Floats]:
     """All windows of one series, parallel over end rows (balanced in pairs).
 
     Returns ``(badf, bsadf)``: ``badf`` has one entry per row (NaN before the
@@ -240,14 +287,46 @@ def sweep(dep, regs, widths, last_rows, offsets, select, total):  # type: ignore
         work = np.empty((2 * q + 5, q + 1))
         low = first + i
         high = nr - 1 - i
-        _one_end(dep, regs, x, low, widths, last_rows, offsets, select, badf, bsadf, ts, work, inv, root_dof)
+        _one_end(
+            dep,
+            regs,
+            x,
+            low,
+            widths,
+            last_rows,
+            offsets,
+            select,
+            badf,
+            bsadf,
+            ts,
+            work,
+            inv,
+            root_dof,
+        )
         if high != low:
-            _one_end(dep, regs, x, high, widths, last_rows, offsets, select, badf, bsadf, ts, work, inv, root_dof)
+            _one_end(
+                dep,
+                regs,
+                x,
+                high,
+                widths,
+                last_rows,
+                offsets,
+                select,
+                badf,
+                bsadf,
+                ts,
+                work,
+                inv,
+                root_dof,
+            )
     return badf, bsadf
 
 
 @jit(parallel=True)
-def sweep_many(dep, regs, widths, last_rows, offsets, select, total):  # type: ignore[no-untyped-def]
+def sweep_many(
+    dep: Floats, regs: Floats, widths: Ints, last_rows: Ints, offsets: Ints, select: int, total: int
+) -> tuple[Floats, Floats]:
     """:func:`sweep` for many series of equal length, parallel over series.
 
     ``dep`` is ``(reps, rows)`` and ``regs`` ``(reps, rows, q)``; returns
@@ -264,5 +343,20 @@ def sweep_many(dep, regs, widths, last_rows, offsets, select, total):  # type: i
         work = np.empty((2 * q + 5, q + 1))
         x = np.ascontiguousarray(regs[b, :, 0])
         for r2 in range(first, nr):
-            _one_end(dep[b], regs[b], x, r2, widths, last_rows, offsets, select, badf[b], bsadf[b], ts, work, inv, root_dof)
+            _one_end(
+                dep[b],
+                regs[b],
+                x,
+                r2,
+                widths,
+                last_rows,
+                offsets,
+                select,
+                badf[b],
+                bsadf[b],
+                ts,
+                work,
+                inv,
+                root_dof,
+            )
     return badf, bsadf

@@ -78,7 +78,9 @@ def _sequence(draws: FloatArray) -> pd.DataFrame:
 
 def data_digest(series: pd.Series) -> str:
     """A short fingerprint of a series' values, to tie bootstrap values to their data."""
-    return hashlib.sha256(np.ascontiguousarray(series.to_numpy(dtype=float)).tobytes()).hexdigest()[:16]
+    return hashlib.sha256(np.ascontiguousarray(series.to_numpy(dtype=float)).tobytes()).hexdigest()[
+        :16
+    ]
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,7 +114,11 @@ class CriticalValues:
 
     def describe(self) -> str:
         """One line: method, replications, seed and origin."""
-        names = {"mc": "Monte Carlo", "wild": "wild bootstrap (HLST 2016)", "wild-ps": "wild bootstrap (Phillips & Shi 2020)"}
+        names = {
+            "mc": "Monte Carlo",
+            "wild": "wild bootstrap (HLST 2016)",
+            "wild-ps": "wild bootstrap (Phillips & Shi 2020)",
+        }
         return f"{names[self.method]}, {self.reps} replications, seed {self.seed}, {self.source}"
 
     def sequence(self, rule: BsadfRule = "pointwise") -> pd.DataFrame:
@@ -124,7 +130,9 @@ class CriticalValues:
         if rule == "familywise":
             values = [[self.familywise[k] for k in LABELS]] * len(self.bsadf_cummax)
             return pd.DataFrame(values, columns=list(LABELS))
-        raise SpecificationError(f"rule must be 'pointwise', 'cummax' or 'familywise', got {rule!r}")
+        raise SpecificationError(
+            f"rule must be 'pointwise', 'cummax' or 'familywise', got {rule!r}"
+        )
 
     def pvalue(self, statistic: float, which: str = "gsadf") -> float:
         """Simulated p-value of a SADF or GSADF statistic."""
@@ -312,7 +320,9 @@ def _wild_hlst(y: FloatArray) -> PathMaker:
     return make
 
 
-def null_ar(y: FloatArray, lags: int, lag_selection: LagSelection | None) -> tuple[FloatArray, FloatArray]:
+def null_ar(
+    y: FloatArray, lags: int, lag_selection: LagSelection | None
+) -> tuple[FloatArray, FloatArray]:
     """Fit ``Δy_t = α + Σ_{j≤k} φ_j Δy_{t−j} + e_t`` by OLS; return ``(φ̂, ê)``.
 
     ``k = lags``, or the order up to ``lags`` minimising AIC/BIC on common rows.
@@ -320,8 +330,12 @@ def null_ar(y: FloatArray, lags: int, lag_selection: LagSelection | None) -> tup
     dy = np.diff(y)
     rows = dy.size - lags
     target = dy[lags:]
-    lagged = np.column_stack([dy[lags - j : dy.size - j] for j in range(1, lags + 1)]) if lags else np.empty((rows, 0))
-    best: tuple[float, FloatArray, FloatArray] | None = None
+    lagged = (
+        np.column_stack([dy[lags - j : dy.size - j] for j in range(1, lags + 1)])
+        if lags
+        else np.empty((rows, 0))
+    )
+    best: tuple[float, Any, Any] | None = None
     orders = range(lags + 1) if lag_selection is not None else [lags]
     for k in orders:
         x = np.column_stack([np.ones(rows), lagged[:, :k]])
@@ -396,32 +410,48 @@ def critical_values(
         Called with the number of replications finished after each chunk.
     """
     if method not in CRITICAL_VALUE_METHODS:
-        raise SpecificationError(f"method must be one of {', '.join(CRITICAL_VALUE_METHODS)}; got {method!r}")
+        raise SpecificationError(
+            f"method must be one of {', '.join(CRITICAL_VALUE_METHODS)}; got {method!r}"
+        )
     if isinstance(n, bool) or not isinstance(n, int | np.integer):
         raise SpecificationError(f"n must be an integer sample size, got {n!r}")
     spec = make_spec(int(n), min_window, lags, lag_selection)
     reps = _check_reps(reps)
     if horizon is not None and (
-        isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or not 1 <= horizon <= spec.points
+        isinstance(horizon, bool)
+        or not isinstance(horizon, int | np.integer)
+        or not 1 <= horizon <= spec.points
     ):
         raise SpecificationError(f"horizon must be an integer in 1..{spec.points}, got {horizon!r}")
     if method == "mc":
         if y is not None:
-            raise SpecificationError("y is used by the bootstrap methods only; drop it for method='mc'")
+            raise SpecificationError(
+                "y is used by the bootstrap methods only; drop it for method='mc'"
+            )
         if seed is None and horizon is None and spec.lags == 0 and spec.lag_selection is None:
             shipped = shipped_table().get((spec.nobs, spec.min_window))
             if shipped is not None and shipped.reps == reps:
                 return shipped
         chosen = _resolve_seed(seed)
         badf, bsadf = _simulate([spec], spec.nobs, reps, chosen, _random_walks(spec.nobs), progress)
-        return _summarise(spec, badf[:, spec.min_window - 1 :], bsadf, method="mc", reps=reps, seed=chosen, horizon=horizon)
+        return _summarise(
+            spec,
+            badf[:, spec.min_window - 1 :],
+            bsadf,
+            method="mc",
+            reps=reps,
+            seed=chosen,
+            horizon=horizon,
+        )
     if y is None:
         raise SpecificationError(f"method={method!r} bootstraps from the data: pass y=")
     series = as_series(y)
     if len(series) != spec.nobs:
         raise SpecificationError(f"y has {len(series)} observations but n={spec.nobs}")
     values = series.to_numpy()
-    maker = _wild_hlst(values) if method == "wild" else _wild_ps(values, spec.lags, spec.lag_selection)
+    maker = (
+        _wild_hlst(values) if method == "wild" else _wild_ps(values, spec.lags, spec.lag_selection)
+    )
     chosen = _resolve_seed(seed)
     badf, bsadf = _simulate([spec], spec.nobs, reps, chosen, maker, progress)
     return _summarise(
@@ -463,7 +493,9 @@ def critical_value_table(
         seq = ragged[:, pos : pos + spec.points]
         pos += spec.points
         own_badf = badf[:, spec.min_window - 1 : spec.rows]
-        out[spec.nobs] = _summarise(spec, own_badf, seq, method="mc", reps=reps, seed=chosen, horizon=None)
+        out[spec.nobs] = _summarise(
+            spec, own_badf, seq, method="mc", reps=reps, seed=chosen, horizon=None
+        )
     return out
 
 
@@ -482,7 +514,9 @@ def save_table(tables: dict[int, CriticalValues], path: Any, meta: dict[str, Any
         arrays[f"n{n}_pointwise"] = cv.bsadf_pointwise.to_numpy()
         arrays[f"n{n}_sadf_draws"] = cv.sadf_draws
         arrays[f"n{n}_gsadf_draws"] = cv.gsadf_draws
-    full_meta = dict(meta, sizes=sorted(tables), min_windows={str(n): cv.min_window for n, cv in tables.items()})
+    full_meta = dict(
+        meta, sizes=sorted(tables), min_windows={str(n): cv.min_window for n, cv in tables.items()}
+    )
     first = next(iter(tables.values()))
     full_meta.update(reps=first.reps, seed=first.seed)
     arrays["meta"] = np.array(json.dumps(full_meta, sort_keys=True))

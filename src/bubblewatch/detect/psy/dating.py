@@ -32,7 +32,7 @@ COLUMNS = ["origination", "peak", "termination", "duration", "direction", "ongoi
 
 def default_min_duration(nobs: int, delta: float = 1.0) -> int:
     """``round(δ·log T)`` observations (PSY 2015, Section 4)."""
-    return int(round(delta * math.log(nobs)))
+    return round(delta * math.log(nobs))
 
 
 def _level_label(level: float | str) -> str:
@@ -143,7 +143,11 @@ def datestamp(
         raise SpecificationError(f"statistic must be 'bsadf' or 'badf', got {statistic!r}")
     if min_duration is None:
         min_duration = default_min_duration(result.nobs)
-    if isinstance(min_duration, bool) or not isinstance(min_duration, int | np.integer) or min_duration < 1:
+    if (
+        isinstance(min_duration, bool)
+        or not isinstance(min_duration, int | np.integer)
+        or min_duration < 1
+    ):
         raise SpecificationError(f"min_duration must be a positive integer, got {min_duration!r}")
     stat = (result.bsadf if statistic == "bsadf" else result.badf).to_numpy()
     crit = (cv.sequence(rule) if statistic == "bsadf" else cv.badf)[label].to_numpy()

@@ -99,7 +99,12 @@ class PanelResult:
         if cv is not None:
             cv.check(self)
             fig.add_trace(
-                go.Scatter(x=self.bsadf.index, y=cv.bsadf[level], name=f"{level} critical value", line={"dash": "dash"})
+                go.Scatter(
+                    x=self.bsadf.index,
+                    y=cv.bsadf[level],
+                    name=f"{level} critical value",
+                    line={"dash": "dash"},
+                )
             )
         fig.update_layout(template="plotly_white", height=360)
         return fig
@@ -133,7 +138,9 @@ class PanelCriticalValues:
 
     def pvalue(self, statistic: float) -> float:
         """Bootstrap p-value of a panel GSADF statistic."""
-        return float((1 + np.count_nonzero(self.gsadf_draws >= statistic)) / (self.gsadf_draws.size + 1))
+        return float(
+            (1 + np.count_nonzero(self.gsadf_draws >= statistic)) / (self.gsadf_draws.size + 1)
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """The panel BSADF critical-value sequence."""
@@ -168,7 +175,10 @@ def panel_test(data: Any, *, min_window: int | float | None = None, lags: int = 
     """
     frame = as_frame(data)
     spec = make_spec(len(frame), min_window, lags, None)
-    members = {c: test(frame[c].rename(c), min_window=spec.min_window, lags=spec.lags) for c in frame.columns}
+    members = {
+        c: test(frame[c].rename(c), min_window=spec.min_window, lags=spec.lags)
+        for c in frame.columns
+    }
     stacked = pd.DataFrame({c: r.bsadf for c, r in members.items()})
     bsadf = stacked.mean(axis=1).rename("panel_bsadf")
     return PanelResult(
@@ -228,7 +238,9 @@ def panel_critical_values(
         count = min(CHUNK, reps - start)
         paths = make(rng, count).reshape(count * members, spec.nobs)
         dep, regs = design_many(paths, spec.lags)
-        _, bsadf = _kernels.sweep_many(dep, regs, widths, last, offsets, _kernels.FIXED, spec.points)
+        _, bsadf = _kernels.sweep_many(
+            dep, regs, widths, last, offsets, _kernels.FIXED, spec.points
+        )
         panel[start : start + count] = bsadf.reshape(count, members, spec.points).mean(axis=1)
         if progress is not None:
             progress(count)
@@ -259,6 +271,17 @@ def panel_datestamp(
     if duration < 1:
         raise SpecificationError(f"min_duration must be a positive integer, got {min_duration!r}")
     table = episodes(
-        result.bsadf.to_numpy(), cv.bsadf[label].to_numpy(), result.bsadf.index, result.level.to_numpy(), duration
+        result.bsadf.to_numpy(),
+        cv.bsadf[label].to_numpy(),
+        result.bsadf.index,
+        result.level.to_numpy(),
+        duration,
     )
-    return DateStamp(table=table, level=label, rule="pointwise", statistic="bsadf", min_duration=duration, name="panel")
+    return DateStamp(
+        table=table,
+        level=label,
+        rule="pointwise",
+        statistic="bsadf",
+        min_duration=duration,
+        name="panel",
+    )

@@ -60,9 +60,7 @@ class PSYResult:
     def summary(self, cv: CriticalValues | None = None) -> str:
         """A plain-text table of the statistics, with critical values if given."""
         title = f"PSY explosive-root tests: {self.name or 'series'}"
-        head = (
-            f"T = {self.nobs}, minimum window = {self.min_window} rows, lags = {self.lag_rule}"
-        )
+        head = f"T = {self.nobs}, minimum window = {self.min_window} rows, lags = {self.lag_rule}"
         lines = [title, head, f"H0: {self.null_hypothesis}", f"H1: {self.alternative}", ""]
         if cv is None:
             for key in ("adf", "sadf", "gsadf"):
@@ -136,7 +134,11 @@ class PSYResult:
         if episodes is not None:
             for ep in episodes.table.itertuples():
                 end = ep.termination if not pd.isna(ep.termination) else self.series.index[-1]
-                colour = "rgba(214,39,40,0.18)" if ep.direction == "positive" else "rgba(31,119,180,0.18)"
+                colour = (
+                    "rgba(214,39,40,0.18)"
+                    if ep.direction == "positive"
+                    else "rgba(31,119,180,0.18)"
+                )
                 fig.add_vrect(x0=ep.origination, x1=end, fillcolor=colour, line_width=0)
         fig.update_layout(
             template="plotly_white",
