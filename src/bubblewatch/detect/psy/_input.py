@@ -151,7 +151,7 @@ def _check_index(index: pd.Index, what: str) -> None:
                 f"{what} periods must be consecutive ({index.freqstr}); a gap ends at {gap}"
             )
     if isinstance(index, pd.DatetimeIndex) and len(index) > 2:
-        days = np.diff(index.asi8) / 86_400e9
+        days = np.asarray((index[1:] - index[:-1]) / pd.Timedelta(days=1), dtype=float)
         median = float(np.median(days))
         short = days < 0.5 * median
         if short.any():
