@@ -20,7 +20,15 @@ def _no_traceback(proc: object) -> None:
 def test_version_and_help(home: Path) -> None:
     proc = run_cli("--version")
     assert proc.returncode == 0 and "bubblewatch 0.1.0" in proc.stdout
-    for cmd in ([], ["data"], ["report"], ["import"], ["psy"], ["data", "show"], ["data", "export"]):
+    for cmd in (
+        [],
+        ["data"],
+        ["report"],
+        ["import"],
+        ["psy"],
+        ["data", "show"],
+        ["data", "export"],
+    ):
         proc = run_cli(*cmd, "--help")
         assert proc.returncode == 0, cmd
         assert "Usage" in proc.stdout
@@ -208,7 +216,10 @@ def test_psy_on_a_shipped_series_prints_statistics_and_episodes(home: Path) -> N
     proc = run_cli("psy", "nasdaq", "--json")
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
-    assert len(payload["result"]["bsadf"]) == payload["result"]["nobs"] - payload["result"]["min_window"]
+    assert (
+        len(payload["result"]["bsadf"])
+        == payload["result"]["nobs"] - payload["result"]["min_window"]
+    )
     assert payload["critical_values"]["method"] == "mc"
     assert payload["result"]["gsadf"] >= payload["result"]["sadf"]
     assert 0 < payload["p_values"]["gsadf"] <= 1
@@ -219,10 +230,28 @@ def test_psy_on_a_csv_with_bootstrap_values_is_reproducible(home: Path, tmp_path
 
     rng = np.random.default_rng(7)
     dates = pd.date_range("2000-01-31", periods=120, freq="ME")
-    frame = pd.DataFrame({"date": dates.strftime("%Y-%m-%d"), "other": "x", "price": 100 + np.cumsum(rng.standard_normal(120))})
+    frame = pd.DataFrame(
+        {
+            "date": dates.strftime("%Y-%m-%d"),
+            "other": "x",
+            "price": 100 + np.cumsum(rng.standard_normal(120)),
+        }
+    )
     path = tmp_path / "prices.csv"
     frame.to_csv(path, index=False)
-    args = ("psy", str(path), "--column", "price", "--cv", "wild", "--reps", "60", "--seed", "3", "--json")
+    args = (
+        "psy",
+        str(path),
+        "--column",
+        "price",
+        "--cv",
+        "wild",
+        "--reps",
+        "60",
+        "--seed",
+        "3",
+        "--json",
+    )
     first, second = run_cli(*args), run_cli(*args)
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout) == json.loads(second.stdout)
@@ -247,7 +276,9 @@ def test_psy_on_a_csv_with_bootstrap_values_is_reproducible(home: Path, tmp_path
         ),
     ],
 )
-def test_psy_bad_input_exits_2(home: Path, tmp_path: Path, rows: str, extra: tuple[str, ...], message: str) -> None:
+def test_psy_bad_input_exits_2(
+    home: Path, tmp_path: Path, rows: str, extra: tuple[str, ...], message: str
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(rows, encoding="utf-8")
     proc = run_cli("psy", str(path), *extra)

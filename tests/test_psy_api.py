@@ -136,11 +136,17 @@ def test_mismatched_critical_values_are_an_error() -> None:
         (np.cumsum(np.random.default_rng(0).standard_normal(50)), {"min_window": 2}, "at least 4"),
         (np.cumsum(np.random.default_rng(0).standard_normal(50)), {"min_window": 60}, "too short"),
         (np.cumsum(np.random.default_rng(0).standard_normal(50)), {"lags": -1}, "lags"),
-        (np.cumsum(np.random.default_rng(0).standard_normal(50)), {"lag_selection": "hqic"}, "lag_selection"),
+        (
+            np.cumsum(np.random.default_rng(0).standard_normal(50)),
+            {"lag_selection": "hqic"},
+            "lag_selection",
+        ),
         (np.zeros((5, 5)), {}, "one-dimensional"),
     ],
 )
-def test_bad_input_is_a_specification_error(y: object, kwargs: dict[str, object], message: str) -> None:
+def test_bad_input_is_a_specification_error(
+    y: object, kwargs: dict[str, object], message: str
+) -> None:
     with pytest.raises(SpecificationError, match=message):
         psy.test(y, **kwargs)  # type: ignore[arg-type]
 
@@ -221,3 +227,12 @@ def test_figures_draw_the_sequences() -> None:
     names = [t.name for t in fig.data]
     assert "BSADF" in names and any("critical value" in str(n) for n in names)
     assert len(fig.layout.shapes) >= 1
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    from bubblewatch.detect.psy import stats
+
+    outcome = doctest.testmod(stats, optionflags=doctest.ELLIPSIS)
+    assert outcome.attempted >= 3 and outcome.failed == 0

@@ -22,7 +22,9 @@ exuber = pytest.importorskip("exuber", reason="pyexuber is in the 'bench' extra"
     lags=st.integers(0, 4),
     level=st.sampled_from([0.0, 100.0, 5000.0]),
 )
-def test_statistics_equal_exubers_element_by_element(seed: int, n: int, lags: int, level: float) -> None:
+def test_statistics_equal_exubers_element_by_element(
+    seed: int, n: int, lags: int, level: float
+) -> None:
     y = level + np.cumsum(np.random.default_rng(seed).standard_normal(n))
     window = psy.default_min_window(n)
     if n - 1 - lags < window or window < lags + 4:
@@ -51,7 +53,9 @@ def test_monte_carlo_critical_values_agree_with_exubers_simulation() -> None:
     theirs = exuber.radf_mc_cv(n, nrep=reps, seed=123)
     rng = np.random.default_rng(0)
     draws = ours.gsadf_draws
-    spread = np.std([np.quantile(rng.choice(draws, reps), [0.9, 0.95, 0.99]) for _ in range(300)], axis=0)
+    spread = np.std(
+        [np.quantile(rng.choice(draws, reps), [0.9, 0.95, 0.99]) for _ in range(300)], axis=0
+    )
     for k, label in enumerate(("90%", "95%", "99%")):
         assert abs(ours.gsadf[label] - theirs.gsadf_cv[k]) < 4 * spread[k] + 0.02
     # exuber's BSADF sequence is the cumulative-maximum rule

@@ -117,7 +117,12 @@ print(json.dumps(out))
 def test_pure_python_twin_matches_the_compiled_kernels() -> None:
     env = {**os.environ, "BUBBLEWATCH_DISABLE_JIT": "1"}
     proc = subprocess.run(
-        [sys.executable, "-c", _TWIN], capture_output=True, text=True, env=env, timeout=300, check=True
+        [sys.executable, "-c", _TWIN],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=True,
     )
     twin = json.loads(proc.stdout)
     assert twin.pop("jit") is False

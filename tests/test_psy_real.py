@@ -57,7 +57,9 @@ def test_monte_carlo_critical_values_at_t_1680_agree_with_table_8() -> None:
     assert cv.reps == 2000 and "shipped table" in cv.source  # PSY also used 2000 replications
     rng = np.random.default_rng(0)
     for stat, draws in (("sadf", cv.sadf_draws), ("gsadf", cv.gsadf_draws)):
-        boot = np.array([np.quantile(rng.choice(draws, draws.size), [0.9, 0.95, 0.99]) for _ in range(400)])
+        boot = np.array(
+            [np.quantile(rng.choice(draws, draws.size), [0.9, 0.95, 0.99]) for _ in range(400)]
+        )
         se = boot.std(axis=0)
         for k, label in enumerate(("90%", "95%", "99%")):
             ours = getattr(cv, stat)[label]
@@ -73,7 +75,9 @@ def test_psy_date_stamps_the_historical_episodes(pd_ratio: pd.Series) -> None:
     for begin, end in PSY_EPISODES:
         overlap = (starts <= pd.Period(end, "M")) & (ends >= pd.Period(begin, "M"))
         assert overlap.any(), f"no episode overlaps PSY's {begin}..{end}"
-    dotcom_start = starts[(starts >= pd.Period("1995-01", "M")) & (starts <= pd.Period("1997-12", "M"))]
+    dotcom_start = starts[
+        (starts >= pd.Period("1995-01", "M")) & (starts <= pd.Period("1997-12", "M"))
+    ]
     assert dotcom_start.min() == pd.Period("1995-11", "M")
     assert (ends >= pd.Period("2001-01", "M")).any() and (ends <= pd.Period("2001-12", "M")).any()
     # the 1917 episode is a collapse: the ratio fell through it
@@ -82,9 +86,14 @@ def test_psy_date_stamps_the_historical_episodes(pd_ratio: pd.Series) -> None:
 
 
 def test_pwy_nasdaq_episode_originates_in_mid_1995(shared_data: Path) -> None:
-    daily = pd.read_csv(
-        shared_data / "nasdaq_composite_daily" / "NASDAQCOM_1971-2025.csv", parse_dates=["observation_date"]
-    ).set_index("observation_date")["NASDAQCOM"].dropna()
+    daily = (
+        pd.read_csv(
+            shared_data / "nasdaq_composite_daily" / "NASDAQCOM_1971-2025.csv",
+            parse_dates=["observation_date"],
+        )
+        .set_index("observation_date")["NASDAQCOM"]
+        .dropna()
+    )
     monthly = daily.resample("ME").mean()
     monthly.index = monthly.index.to_period("M")
     cpi = pd.read_csv(shared_data / "shiller_sp500_monthly" / "data.csv", parse_dates=["Date"])

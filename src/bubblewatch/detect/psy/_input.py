@@ -74,7 +74,8 @@ def make_spec(
     rows = nobs - 1 - lags
     if min_window is None and (window < smallest or rows < window):
         need = next(
-            n for n in range(smallest, 10 * smallest + 100)
+            n
+            for n in range(smallest, 10 * smallest + 100)
             if default_min_window(n) >= smallest and n - 1 - lags >= default_min_window(n)
         )
         raise SpecificationError(
