@@ -227,6 +227,10 @@ def test_figures_draw_the_sequences() -> None:
     names = [t.name for t in fig.data]
     assert "BSADF" in names and any("critical value" in str(n) for n in names)
     assert len(fig.layout.shapes) >= 1
+    assert '"x0":"2008-' in fig.to_json().replace(" ", "")  # periods drawn as dates
+    members = pd.DataFrame({f"s{i}": bubble_path(seed=i) for i in range(2)})
+    panel = psy.panel_test(members)
+    panel.figure(psy.panel_critical_values(members, reps=30, seed=1)).to_json()
 
 
 def test_docstring_examples_run() -> None:

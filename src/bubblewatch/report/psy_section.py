@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from bubblewatch.detect import psy
+from bubblewatch.detect.psy.result import plot_x, shade_episodes
 
 AI_BASKET = ("NVDA", "MSFT", "GOOGL", "AMZN", "META", "AVGO", "AMD", "ORCL")
 
@@ -76,7 +77,7 @@ def add_bsadf_rows(fig: go.Figure, panels: list[PsyPanel], first_row: int) -> No
     """Draw each panel's BSADF, its 95% critical value and shaded episodes."""
     for k, p in enumerate(panels):
         row = first_row + k
-        x = p.result.bsadf.index.to_timestamp()
+        x = plot_x(p.result.bsadf.index)
         fig.add_trace(
             go.Scatter(x=x, y=p.result.bsadf.to_numpy(), name=f"BSADF: {p.label}"), row=row, col=1
         )
@@ -88,17 +89,7 @@ def add_bsadf_rows(fig: go.Figure, panels: list[PsyPanel], first_row: int) -> No
             row=row,
             col=1,
         )
-        for ep in p.episodes.table.itertuples():
-            end = ep.termination if not pd.isna(ep.termination) else p.result.bsadf.index[-1]
-            colour = "rgba(214,39,40,0.2)" if ep.direction == "positive" else "rgba(31,119,180,0.2)"
-            fig.add_vrect(
-                x0=ep.origination.to_timestamp(),
-                x1=end.to_timestamp(),
-                fillcolor=colour,
-                line_width=0,
-                row=row,
-                col=1,
-            )
+        shade_episodes(fig, p.episodes.table, p.result.bsadf.index[-1], row=row, col=1)
 
 
 def episodes_table(panels: list[PsyPanel]) -> pd.DataFrame:

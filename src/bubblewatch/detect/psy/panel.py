@@ -34,7 +34,7 @@ from bubblewatch.detect.psy.critical import (
     null_ar,
 )
 from bubblewatch.detect.psy.dating import DateStamp, _level_label, default_min_duration, episodes
-from bubblewatch.detect.psy.result import PSYResult, _label, _num
+from bubblewatch.detect.psy.result import PSYResult, _label, _num, plot_x
 from bubblewatch.detect.psy.stats import test
 from bubblewatch.errors import SpecificationError
 
@@ -95,13 +95,14 @@ class PanelResult:
 
     def figure(self, cv: PanelCriticalValues | None = None, *, level: str = "95%") -> go.Figure:
         """Panel BSADF against its critical-value sequence."""
-        fig = go.Figure(go.Scatter(x=self.bsadf.index, y=self.bsadf, name="panel BSADF"))
+        x = plot_x(self.bsadf.index)
+        fig = go.Figure(go.Scatter(x=x, y=self.bsadf.to_numpy(), name="panel BSADF"))
         if cv is not None:
             cv.check(self)
             fig.add_trace(
                 go.Scatter(
-                    x=self.bsadf.index,
-                    y=cv.bsadf[level],
+                    x=x,
+                    y=cv.bsadf[level].to_numpy(),
                     name=f"{level} critical value",
                     line={"dash": "dash"},
                 )

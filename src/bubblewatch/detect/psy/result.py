@@ -25,6 +25,31 @@ def _num(x: float) -> float | None:
     return None if math.isnan(x) else float(x)
 
 
+def plot_x(labels: pd.Index) -> pd.Index:
+    """Index labels Plotly can draw: periods become their start timestamps."""
+    return labels.to_timestamp() if isinstance(labels, pd.PeriodIndex) else labels
+
+
+def _point(label: Any) -> Any:
+    return label.to_timestamp() if isinstance(label, pd.Period) else label
+
+
+def shade_episodes(
+    fig: go.Figure, table: pd.DataFrame, last: Any, row: int | None = None, col: int | None = None
+) -> None:
+    """Shade each episode of a date-stamp table: red when positive, blue when negative.
+
+    An ongoing episode is shaded up to ``last``, the series' final label.
+    """
+    for ep in table.itertuples():
+        end = last if pd.isna(ep.termination) else ep.termination
+        colour = "rgba(214,39,40,0.18)" if ep.direction == "positive" else "rgba(31,119,180,0.18)"
+        where = {} if row is None else {"row": row, "col": col}
+        fig.add_vrect(
+            x0=_point(ep.origination), x1=_point(end), fillcolor=colour, line_width=0, **where
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class PSYResult:
     """ADF, SADF and GSADF statistics with their BADF and BSADF sequences.
@@ -111,19 +136,18 @@ class PSYResult:
     ) -> go.Figure:
         """The series above, BSADF against its critical-value sequence below."""
         fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06)
+        x_all, x_seq = plot_x(self.series.index), plot_x(self.bsadf.index)
         fig.add_trace(
-            go.Scatter(x=self.series.index, y=self.series, name=self.name or "series"),
-            row=1,
-            col=1,
+            go.Scatter(x=x_all, y=self.series.to_numpy(), name=self.name or "series"), row=1, col=1
         )
-        fig.add_trace(go.Scatter(x=self.bsadf.index, y=self.bsadf, name="BSADF"), row=2, col=1)
+        fig.add_trace(go.Scatter(x=x_seq, y=self.bsadf.to_numpy(), name="BSADF"), row=2, col=1)
         if cv is not None:
             cv.check(self)
             rule = episodes.rule if episodes is not None else "pointwise"
             seq = cv.sequence(rule)[level].to_numpy()
             fig.add_trace(
                 go.Scatter(
-                    x=self.bsadf.index,
+                    x=x_seq,
                     y=seq,
                     name=f"{level} critical value ({rule})",
                     line={"dash": "dash"},
@@ -132,14 +156,7 @@ class PSYResult:
                 col=1,
             )
         if episodes is not None:
-            for ep in episodes.table.itertuples():
-                end = ep.termination if not pd.isna(ep.termination) else self.series.index[-1]
-                colour = (
-                    "rgba(214,39,40,0.18)"
-                    if ep.direction == "positive"
-                    else "rgba(31,119,180,0.18)"
-                )
-                fig.add_vrect(x0=ep.origination, x1=end, fillcolor=colour, line_width=0)
+            shade_episodes(fig, episodes.table, self.series.index[-1])
         fig.update_layout(
             template="plotly_white",
             height=520,
