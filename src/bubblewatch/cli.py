@@ -272,6 +272,7 @@ def _series_from_store(name: str) -> pd.Series:
     import numpy as np
     import pandas as pd
 
+    from bubblewatch.report.frames import market_series
     from bubblewatch.report.psy_section import psy_inputs
 
     with Store.open() as store:
@@ -281,11 +282,8 @@ def _series_from_store(name: str) -> pd.Series:
         return psy_inputs(market)[BUILTIN_SERIES[name]]
     tickers = sorted(set(market.loc[market["field"] == "adj_close", "series"]))
     if name.upper() in tickers:
-        rows = market.loc[(market["series"] == name.upper()) & (market["field"] == "adj_close")]
-        index = pd.DatetimeIndex(rows["date"]).to_period("M")
-        return pd.Series(
-            np.log(rows["value"].to_numpy(dtype=float)), index=index, name=f"{name.upper()} (log)"
-        )
+        prices, _ = market_series(market, name.upper(), "adj_close")
+        return np.log(prices.set_axis(prices.index.to_period("M"))).rename(f"{name.upper()} (log)")
     if name in set(user["name"]):
         rows = user.loc[user["name"] == name]
         return pd.Series(

@@ -34,6 +34,15 @@ def fiscal_panel(financials: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFra
     return values.join(sources).reset_index()
 
 
+def market_series(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, str]:
+    """One series of the ``market`` table, dated and sorted, with its source id."""
+    rows = market.loc[(market["series"] == series) & (market["field"] == field)]
+    values = pd.Series(
+        rows["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["date"])
+    ).sort_index()
+    return values, str(rows["source_id"].iloc[0])
+
+
 def drawdown(series: pd.Series) -> pd.Series:
     """Fractional distance below the running maximum (0 at a new high, negative below)."""
     return series / series.cummax() - 1.0

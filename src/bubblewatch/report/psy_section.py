@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from bubblewatch.detect import psy
 from bubblewatch.detect.psy.result import plot_x, shade_episodes
+from bubblewatch.report.frames import market_series
 
 AI_BASKET = ("NVDA", "MSFT", "GOOGL", "AMZN", "META", "AVGO", "AMD", "ORCL")
 
@@ -32,10 +33,8 @@ class PsyPanel:
 
 
 def _monthly(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, str]:
-    rows = market.loc[(market["series"] == series) & (market["field"] == field)]
-    index = pd.DatetimeIndex(rows["date"]).to_period("M")
-    values = pd.Series(rows["value"].to_numpy(dtype=float), index=index).sort_index()
-    return values, str(rows["source_id"].iloc[0])
+    values, source_id = market_series(market, series, field)
+    return values.set_axis(values.index.to_period("M")), source_id
 
 
 def _inputs_with_sources(market: pd.DataFrame) -> dict[str, tuple[pd.Series, tuple[str, ...]]]:

@@ -18,6 +18,7 @@ from bubblewatch.report.frames import (
     drawdown,
     fiscal_panel,
     latest_by_published,
+    market_series,
     money_cycles,
 )
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
@@ -29,12 +30,6 @@ _LAYOUT = {
     "height": 420,
     "margin": {"l": 60, "r": 30, "t": 50, "b": 40},
 }
-
-
-def _market_series(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, str]:
-    rows = market.loc[(market["series"] == series) & (market["field"] == field)]
-    values = pd.Series(rows["value"].to_numpy(), index=pd.DatetimeIndex(rows["date"])).sort_index()
-    return values, str(rows["source_id"].iloc[0])
 
 
 def _claim_sources(claims: pd.DataFrame, *ids: str) -> tuple[str, ...]:
@@ -49,9 +44,9 @@ def shiller_cape(market: pd.DataFrame) -> pd.Series:
     Campbell, J. Y. and Shiller, R. J. (1998), "Valuation Ratios and the Long-Run Stock Market
     Outlook", Journal of Portfolio Management 24(2), 11-26.
     """
-    price, _ = _market_series(market, "SP500", "mean_close")
-    earnings, _ = _market_series(market, "SP500", "earnings")
-    cpi, _ = _market_series(market, "SP500", "cpi")
+    price, _ = market_series(market, "SP500", "mean_close")
+    earnings, _ = market_series(market, "SP500", "earnings")
+    cpi, _ = market_series(market, "SP500", "cpi")
     frame = pd.concat({"p": price, "e": earnings, "cpi": cpi}, axis=1).dropna()
     deflator = frame["cpi"].iloc[-1] / frame["cpi"]
     real_e = frame["e"] * deflator
@@ -61,10 +56,10 @@ def shiller_cape(market: pd.DataFrame) -> pd.Series:
 
 def build_markets(t: Tables) -> Section:
     market, claims = t["market"], t["claims"]
-    nasdaq, nsrc = _market_series(market, "NASDAQCOM", "close")
-    qqq, qsrc = _market_series(market, "QQQ", "adj_close")
+    nasdaq, nsrc = market_series(market, "NASDAQCOM", "close")
+    qqq, qsrc = market_series(market, "QQQ", "adj_close")
     cape = shiller_cape(market)
-    _, ssrc = _market_series(market, "SP500", "earnings")
+    _, ssrc = market_series(market, "SP500", "earnings")
     peak_date = nasdaq.idxmax()
     dd = float(drawdown(nasdaq).iloc[-1])
     pct = float((cape < cape.iloc[-1]).mean())
@@ -731,7 +726,7 @@ def build_credit(t: Tables) -> Section:
     debt, market = t["debt"], t["market"]
     evidence = []
     for ticker in ("CRWV", "NBIS", "ORCL"):
-        prices, src = _market_series(market, ticker, "adj_close")
+        prices, src = market_series(market, ticker, "adj_close")
         evidence.append(
             Evidence(
                 f"{ticker} below its month-end high ({prices.index[-1]:%b %Y})",

@@ -287,28 +287,13 @@ def sweep(
         work = np.empty((2 * q + 5, q + 1))
         low = first + i
         high = nr - 1 - i
-        _one_end(
-            dep,
-            regs,
-            x,
-            low,
-            widths,
-            last_rows,
-            offsets,
-            select,
-            badf,
-            bsadf,
-            ts,
-            work,
-            inv,
-            root_dof,
-        )
-        if high != low:
+        for k in range(1 if high == low else 2):
+            r2 = low if k == 0 else high
             _one_end(
                 dep,
                 regs,
                 x,
-                high,
+                r2,
                 widths,
                 last_rows,
                 offsets,
