@@ -32,7 +32,9 @@ def best_of(func: Callable[[], object], repeat: int) -> float:
 
 
 def main() -> None:
-    print(f"python {platform.python_version()}, {os.cpu_count()} cores, numba threads {thread_count()}, JIT {JIT_ENABLED}")
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} cores, numba threads {thread_count()}, JIT {JIT_ENABLED}"
+    )
     start = time.perf_counter()
     psy.test(np.cumsum(np.random.default_rng(0).standard_normal(60)))
     psy.critical_values(60, reps=20, seed=0)
@@ -50,10 +52,14 @@ def main() -> None:
         repeat = 7 if n <= 2000 else 3
         t_ours = best_of(lambda y=y: psy.test(y), repeat)
         t_theirs = best_of(lambda y=y, w=ours.min_window: exuber.radf(y, minw=w, lag=0), repeat)
-        print(f"{f'GSADF+BSADF n={n}':<34} {t_ours:11.4f}s {t_theirs:11.4f}s {t_theirs / t_ours:6.1f}x {diff:11.1e}")
+        print(
+            f"{f'GSADF+BSADF n={n}':<34} {t_ours:11.4f}s {t_theirs:11.4f}s {t_theirs / t_ours:6.1f}x {diff:11.1e}"
+        )
     t_ours = best_of(lambda: psy.critical_values(500, reps=999, seed=1), 3)
     t_theirs = best_of(lambda: exuber.radf_mc_cv(500, nrep=999, seed=1), 3)
-    print(f"{'MC critical values n=500, 999 reps':<34} {t_ours:11.4f}s {t_theirs:11.4f}s {t_theirs / t_ours:6.1f}x {'(random)':>11}")
+    print(
+        f"{'MC critical values n=500, 999 reps':<34} {t_ours:11.4f}s {t_theirs:11.4f}s {t_theirs / t_ours:6.1f}x {'(random)':>11}"
+    )
 
 
 if __name__ == "__main__":

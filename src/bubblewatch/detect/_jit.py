@@ -10,7 +10,8 @@ the compiled kernels against). ``prange`` falls back to ``range``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,3 +56,34 @@ def thread_count() -> int:
         return 1
     assert _numba is not None
     return int(_numba.get_num_threads())
+
+
+@contextmanager
+def threads(workers: int | None) -> Iterator[int]:
+    """Run the enclosed kernels on ``workers`` threads (all when None); yields the count.
+
+    Results never depend on the count: kernels give each output cell to one thread.
+    """
+    from bubblewatch.errors import SpecificationError
+
+    available = int(_numba.config.NUMBA_NUM_THREADS) if JIT_ENABLED else 1
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise SpecificationError(f"workers must be a positive integer, got {workers!r}")
+    if not JIT_ENABLED:
+        yield 1
+        return
+    if workers is None:
+        yield int(_numba.get_num_threads())
+        return
+    if workers > available:
+        raise SpecificationError(
+            f"workers must be at most {available} (the threads numba may use), got {workers}"
+        )
+    before = int(_numba.get_num_threads())
+    _numba.set_num_threads(workers)
+    try:
+        yield workers
+    finally:
+        _numba.set_num_threads(before)
