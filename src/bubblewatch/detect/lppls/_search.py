@@ -178,8 +178,8 @@ def to_observation_time(theta: Floats, beta: Floats, width: float) -> tuple[Floa
     omega = theta[..., 2]
     scale = width ** (-m)
     shift = omega * np.log(width)
-    c1 = beta[..., 2]
-    c2 = beta[..., 3]
+    c1 = beta[..., 2].copy()
+    c2 = beta[..., 3].copy()
     # C cos(ω ln x − φ) with ln x = ln|tc−t| − ln width: φ_obs = φ + ω ln width.
     cos_s, sin_s = np.cos(shift), np.sin(shift)
     beta[..., 1] = beta[..., 1] * scale

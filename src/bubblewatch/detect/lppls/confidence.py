@@ -209,7 +209,7 @@ def confidence(
         raise SpecificationError(f"end_step must be a positive integer, got {end_step!r}")
     series = _input.as_prices(prices)
     n = len(series)
-    _input.check_length(int(lengths[0]), int(lengths[0]), "min_window")
+    _input.check_length(n, int(min_window if min_window is not None else lo), "min_window")
     if lengths[-1] > n:
         raise SpecificationError(
             f"max_window ({int(lengths[-1])}) is larger than the series ({n} observations)"
