@@ -3,7 +3,8 @@
 Month-end closes are the last close of each *complete* calendar month. Shiller's S&P 500 price is
 his monthly average of daily closes (field ``mean_close``), shipped with his dividends, earnings and
 CPI. Each row is attributed to the original public provider; the script also refreshes the
-``mkt_*`` rows of ``sources.csv``.
+``mkt_*`` and ``val_*`` rows of ``sources.csv``. The Nasdaq-100 forward P/E figures are
+curated below, each from the article or data page cited.
 
 Usage::
 
@@ -31,7 +32,56 @@ STOCKS = {
     "META": "nasdaq", "ORCL": "nyse", "AMD": "nasdaq", "AVGO": "nasdaq",
     "PLTR": "nasdaq", "CRWV": "nasdaq", "NBIS": "nasdaq", "QQQ": "nasdaq",
 }  # fmt: skip
-NASDAQ_START = "1985-01-01"
+NASDAQ_START = "1971-01-01"
+DAILY_START = "2021-01-01"
+"""Daily closes ship from this date: enough history for LPPLS windows of 750 trading days
+before the report's most recent year of end dates."""
+FORWARD_PE = [
+    # Nasdaq-100 12-month forward P/E: (date the figure refers to, value, source id)
+    ("2021-11-19", 30.0, "val_bloomberg_ndx_2022"),
+    ("2025-01-01", 26.41, "val_siblis_ndx_2025"),
+    ("2025-06-05", 26.6, "val_lpl_ndx_2025"),
+    ("2025-10-24", 27.39, "val_trendometric_ndx_2025"),
+]
+FORWARD_PE_SOURCES = [
+    {
+        "source_id": "val_bloomberg_ndx_2022",
+        "publisher": "Bloomberg Opinion",
+        "title": "Nasdaq 100 Peaked a Year Ago. Now We Know It Was a Bubble",
+        "url": "https://www.bloomberg.com/opinion/articles/2022-11-21/nasdaq-100-peak-a-year-later-it-was-a-bubble-after-all",
+        "published": "2022-11-21",
+        "locator": "second paragraph: forward P/E of about 30 at the index's peak of 19 November 2021",
+        "terms": "news commentary; one figure cited",
+    },
+    {
+        "source_id": "val_siblis_ndx_2025",
+        "publisher": "Siblis Research",
+        "title": "NASDAQ 100 Index P/E, EPS & Earnings Growth",
+        "url": "https://siblisresearch.com/data/nasdaq-100-pe-ratio/",
+        "published": "2025-01-01",
+        "locator": "opening sentence: forward P/E 26.41 (trailing 32.36) as of 1 January 2025",
+        "terms": "data vendor page; one figure cited",
+    },
+    {
+        "source_id": "val_lpl_ndx_2025",
+        "publisher": "LPL Financial (Adam Turnquist), reported by Benzinga",
+        "title": "Nasdaq 100's premium valuation is easier to digest",
+        "url": "https://www.financetom.com/market/nasdaq-100s-premium-valuation-is-easier-to-digest-383615.htm",
+        "published": "2025-06-05",
+        "locator": "'What Happened' paragraph: 12-month forward P/E 26.6 against a 10-year average of 22.0",
+        "terms": "news article; figures cited",
+    },
+    {
+        "source_id": "val_trendometric_ndx_2025",
+        "publisher": "Trendometric (aggregator; underlying data vendor not named)",
+        "title": "Nasdaq 100 Forward PE Ratio",
+        "url": "https://trendometric.com/united-states/stock-market/nasdaq-100/forward-pe-ratio",
+        "published": "2025-10-24",
+        "locator": "opening sentence and 'Historical Data' table: forward P/E 27.39 on 24 October 2025",
+        "terms": "aggregator page; one figure cited",
+    },
+]
+DAILY_TICKERS = ("NVDA", "MSFT", "GOOGL", "AMZN", "META", "AVGO", "AMD", "ORCL")
 
 
 def month_end_closes(daily: pd.Series) -> pd.Series:
@@ -98,6 +148,13 @@ def build(data_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     nasdaq = nasdaq[~nasdaq.index.duplicated(keep="last")]
     for date, value in month_end_closes(nasdaq[NASDAQ_START:]).items():
         rows.append(_row("NASDAQCOM", "close", date, value, "index_points", "mkt_fred_nasdaqcom"))
+    for date, value in nasdaq[DAILY_START:].dropna().items():
+        rows.append(
+            _row("NASDAQCOM", "daily_close", date, value, "index_points", "mkt_fred_nasdaqcom")
+        )
+
+    for date, value, sid in FORWARD_PE:
+        rows.append(_row("NDX", "forward_pe", pd.Timestamp(date), value, "x", sid))
 
     shiller = _shiller(data_dir / "shiller_sp500_monthly" / "ie_data_2026-05.xls")
     units = {"mean_close": "index_points", "dividend": "index_points",
@@ -111,9 +168,12 @@ def build(data_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         daily = _read_daily(
             data_dir / "stocks_adjclose_daily_long" / f"{ticker}.csv", "Date", "Close"
         )
+        sid = f"mkt_{exchange}_{ticker.lower()}"
         for date, value in month_end_closes(daily).items():
-            sid = f"mkt_{exchange}_{ticker.lower()}"
             rows.append(_row(ticker, "adj_close", date, value, "usd_per_share", sid))
+        if ticker in DAILY_TICKERS:
+            for date, value in daily[DAILY_START:].dropna().items():
+                rows.append(_row(ticker, "daily_adj_close", date, value, "usd_per_share", sid))
 
     last = {
         "nasdaq": month_end_closes(nasdaq).index[-1].date(),
@@ -138,7 +198,7 @@ def _row(
 
 
 def _sources(last: dict[str, object]) -> list[dict[str, str]]:
-    out = [
+    out = [{**src, "retrieved": RETRIEVED} for src in FORWARD_PE_SOURCES] + [
         {
             "source_id": "mkt_fred_nasdaqcom",
             "publisher": "Federal Reserve Bank of St. Louis (FRED), data from Nasdaq, Inc.",
@@ -146,8 +206,11 @@ def _sources(last: dict[str, object]) -> list[dict[str, str]]:
             "url": "https://fred.stlouisfed.org/series/NASDAQCOM",
             "published": str(last["nasdaq"]),
             "retrieved": RETRIEVED,
-            "locator": "series NASDAQCOM; close of the last trading day of each month, 1985 onward",
-            "terms": "index values owned by Nasdaq, Inc.; month-end figures cited",
+            "locator": (
+                "series NASDAQCOM; close of the last trading day of each month from 1971, "
+                f"and every daily close from {DAILY_START}"
+            ),
+            "terms": "index values owned by Nasdaq, Inc.; closing values cited",
         },
         {
             "source_id": "mkt_shiller",
@@ -176,10 +239,15 @@ def _sources(last: dict[str, object]) -> list[dict[str, str]]:
                 "published": str(last["stocks"]),
                 "retrieved": RETRIEVED,
                 "locator": (
-                    "official close of the last trading day of each month, adjusted for "
-                    f"splits and cash dividends as of {last['stocks']}"
+                    "official close of the last trading day of each month"
+                    + (
+                        f", and every daily close from {DAILY_START}"
+                        if ticker in DAILY_TICKERS
+                        else ""
+                    )
+                    + f", adjusted for splits and cash dividends as of {last['stocks']}"
                 ),
-                "terms": "exchange closing prices (facts), month-end figures cited",
+                "terms": "exchange closing prices (facts), cited",
             }
         )
     return out
@@ -217,7 +285,11 @@ def main() -> None:
     ]
     if src_path.exists():
         with src_path.open(encoding="utf-8") as fh:
-            existing = [r for r in csv.DictReader(fh) if not r["source_id"].startswith("mkt_")]
+            existing = [
+                r
+                for r in csv.DictReader(fh)
+                if not r["source_id"].startswith(("mkt_", "val_"))
+            ]
     _write_csv(src_path, existing + sources, fields)
     print(f"market.csv: {len(rows)} rows; sources: {len(sources)} market sources")
 

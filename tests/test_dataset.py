@@ -145,7 +145,7 @@ def test_power_rows_have_a_value_or_a_range(tables: dict[str, pd.DataFrame]) -> 
 def test_market_snapshot_series_and_history(tables: dict[str, pd.DataFrame]) -> None:
     market = tables["market"]
     first = market.groupby("series")["date"].min()
-    assert first["NASDAQCOM"].year == 1985
+    assert first["NASDAQCOM"].year == 1971
     assert first["SP500"].year == 1871
     tickers = {
         "NVDA",
@@ -162,7 +162,12 @@ def test_market_snapshot_series_and_history(tables: dict[str, pd.DataFrame]) -> 
         "QQQ",
     }
     assert tickers <= set(market["series"])
-    assert (market["date"] == market["date"] + pd.offsets.MonthEnd(0)).all()
+    monthly = market.loc[~market["field"].str.startswith("daily_") & (market["series"] != "NDX")]
+    assert (monthly["date"] == monthly["date"] + pd.offsets.MonthEnd(0)).all()
+    daily = market.loc[market["field"].str.startswith("daily_")]
+    assert set(daily["series"]) == {"NASDAQCOM", "NVDA", "MSFT", "GOOGL", "AMZN", "META",
+                                    "AVGO", "AMD", "ORCL"}  # fmt: skip
+    assert daily.groupby("series")["date"].min().max() <= pd.Timestamp("2021-01-08")
     sp = market.loc[market["series"] == "SP500"]
     assert {"mean_close", "dividend", "earnings", "cpi"} <= set(sp["field"])
 

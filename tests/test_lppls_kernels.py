@@ -26,8 +26,10 @@ def lppls_path(
     rng = np.random.default_rng(seed)
     x = (n - 1 + tau) - np.arange(n, dtype=float)
     phase = rng.uniform(0, 2 * np.pi)
-    return 5.0 - 0.03 * x**m * (1 + osc * np.cos(omega * np.log(x) + phase)) + noise * (
-        rng.standard_normal(n)
+    return (
+        5.0
+        - 0.03 * x**m * (1 + osc * np.cos(omega * np.log(x) + phase))
+        + noise * (rng.standard_normal(n))
     )
 
 
@@ -84,7 +86,21 @@ def test_compiled_kernels_match_their_pure_python_twins() -> None:
     for fn in (_kernels.grid_scan, _kernels.grid_scan.py_func):
         best = np.full((1, 3, 2), np.inf)
         idx = np.full((1, 3, 2), -1, dtype=np.int64)
-        fn(logp, ends, lengths, lo[:, 0] / width, hi[:, 0] / width, tau, f, g, h, const, 0, best, idx)
+        fn(
+            logp,
+            ends,
+            lengths,
+            lo[:, 0] / width,
+            hi[:, 0] / width,
+            tau,
+            f,
+            g,
+            h,
+            const,
+            0,
+            best,
+            idx,
+        )
         scans.append((best, idx))
     np.testing.assert_allclose(scans[0][0], scans[1][0], rtol=1e-12)
     assert np.array_equal(scans[0][1], scans[1][1])
@@ -139,7 +155,9 @@ def test_refinement_never_raises_the_sse() -> None:
     logp = np.log(50) + np.cumsum(np.random.default_rng(9).normal(0.0005, 0.012, 120))
     lengths = np.array([40, 80, 120], dtype=np.int64)
     ends = np.array([119], dtype=np.int64)
-    grid_only = _search.search(logp, ends, lengths, SPACE, dataclasses.replace(SMALL, max_iter=0), 0)
+    grid_only = _search.search(
+        logp, ends, lengths, SPACE, dataclasses.replace(SMALL, max_iter=0), 0
+    )
     refined = _search.search(logp, ends, lengths, SPACE, SMALL, 0)
     assert (refined.sse <= grid_only.sse).all()
 
@@ -149,9 +167,7 @@ def test_linear_coefficients_convert_back_to_observation_time() -> None:
     from bubblewatch.detect.lppls import log_price
 
     logp = lppls_path(80, 5.0, 0.5, 9.0, 0.002, seed=4)
-    fit = _search.search(
-        logp, np.array([79]), np.array([80], dtype=np.int64), SPACE, SMALL, seed=0
-    )
+    fit = _search.search(logp, np.array([79]), np.array([80], dtype=np.int64), SPACE, SMALL, seed=0)
     tau, m, omega = fit.theta[0, 0]
     a, b, c1, c2 = fit.beta[0, 0]
     curve = log_price(np.arange(80.0), 79 + tau, m, omega, a, b, c1, c2)

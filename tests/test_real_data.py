@@ -22,7 +22,7 @@ def _month_end_reference(path: Path, date_col: str, value_col: str) -> pd.Series
 @pytest.mark.parametrize("ticker", ["NVDA", "MSFT", "ORCL", "CRWV", "QQQ", "PLTR"])
 def test_stock_month_ends_match_the_daily_series(shared_data: Path, ticker: str) -> None:
     market = load_table("market")
-    shipped = market.loc[market["series"] == ticker]
+    shipped = market.loc[(market["series"] == ticker) & (market["field"] == "adj_close")]
     ref = _month_end_reference(
         shared_data / "stocks_adjclose_daily_long" / f"{ticker}.csv", "Date", "Close"
     )
@@ -36,7 +36,7 @@ def test_stock_month_ends_match_the_daily_series(shared_data: Path, ticker: str)
 
 def test_nasdaq_month_ends_match_fred(shared_data: Path) -> None:
     market = load_table("market")
-    shipped = market.loc[market["series"] == "NASDAQCOM"]
+    shipped = market.loc[(market["series"] == "NASDAQCOM") & (market["field"] == "close")]
     ref = pd.concat(
         [
             _month_end_reference(
@@ -55,6 +55,38 @@ def test_nasdaq_month_ends_match_fred(shared_data: Path) -> None:
     )
     np.testing.assert_allclose(got.to_numpy(), ref.loc[got.index].to_numpy(), rtol=1e-7)
     assert got.loc["2000-02"] == pytest.approx(4696.69)  # the dot-com month-end peak
+
+
+@pytest.mark.parametrize(
+    ("series", "field"), [("NASDAQCOM", "daily_close"), ("NVDA", "daily_adj_close")]
+)
+def test_daily_closes_match_the_daily_files(shared_data: Path, series: str, field: str) -> None:
+    market = load_table("market")
+    shipped = market.loc[(market["series"] == series) & (market["field"] == field)]
+    if series == "NASDAQCOM":
+        paths = [
+            (
+                shared_data / "nasdaq_composite_daily" / "NASDAQCOM_1971-2025.csv",
+                "observation_date",
+            ),
+            (shared_data / "fred_macro_acc102" / "NASDAQCOM.csv", "observation_date"),
+        ]
+        column = "NASDAQCOM"
+    else:
+        paths = [(shared_data / "stocks_adjclose_daily_long" / f"{series}.csv", "Date")]
+        column = "Close"
+    frames = [pd.read_csv(p, na_values=["", "."]).dropna() for p, _ in paths]
+    ref = pd.concat(
+        [
+            pd.Series(f[column].to_numpy(float), index=pd.to_datetime(f[d]))
+            for f, (_, d) in zip(frames, paths, strict=True)
+        ]
+    )
+    ref = ref[~ref.index.duplicated(keep="last")]
+    got = pd.Series(shipped["value"].to_numpy(), index=pd.DatetimeIndex(shipped["date"]))
+    assert got.index.min() == ref["2021-01-01":].index.min()
+    np.testing.assert_allclose(got.to_numpy(), ref.loc[got.index].to_numpy(), rtol=1e-7)
+    assert len(got) == len(ref["2021-01-01":])
 
 
 def test_shiller_columns_match_the_tidy_copy(shared_data: Path) -> None:

@@ -247,10 +247,27 @@ POWER = TableSchema(
 
 MARKET = TableSchema(
     name="market",
-    description="Monthly market snapshot (month-end closes; Shiller dividends, earnings, CPI).",
+    description=(
+        "Market snapshot: month-end closes (close, adj_close), daily closes for the LPPLS "
+        "panels (daily_close, daily_adj_close), Shiller's monthly mean price, dividends, "
+        "earnings and CPI, and curated Nasdaq-100 forward P/E figures (forward_pe)."
+    ),
     columns=(
         _c("series"),
-        _c("field", allowed={"close", "adj_close", "mean_close", "dividend", "earnings", "cpi"}),
+        _c(
+            "field",
+            allowed={
+                "close",
+                "adj_close",
+                "daily_close",
+                "daily_adj_close",
+                "mean_close",
+                "dividend",
+                "earnings",
+                "cpi",
+                "forward_pe",
+            },
+        ),
         _c("date", "date"),
         _c("value", "float"),
         _c("unit"),

@@ -32,6 +32,10 @@ class PsyPanel:
     source_ids: tuple[str, ...]
 
 
+PSY_NASDAQ_START = "1985-01"
+"""The Nasdaq series tested from 1985 (the shipped months reach back to 1971)."""
+
+
 def _monthly(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, str]:
     values, source_id = market_series(market, series, field)
     return values.set_axis(values.index.to_period("M")), source_id
@@ -39,6 +43,7 @@ def _monthly(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, 
 
 def _inputs_with_sources(market: pd.DataFrame) -> dict[str, tuple[pd.Series, tuple[str, ...]]]:
     nasdaq, nsrc = _monthly(market, "NASDAQCOM", "close")
+    nasdaq = nasdaq.loc[PSY_NASDAQ_START:]
     price, ssrc = _monthly(market, "SP500", "mean_close")
     dividend, _ = _monthly(market, "SP500", "dividend")
     ratio = (price / dividend).dropna()
