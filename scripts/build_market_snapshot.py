@@ -286,9 +286,7 @@ def main() -> None:
     if src_path.exists():
         with src_path.open(encoding="utf-8") as fh:
             existing = [
-                r
-                for r in csv.DictReader(fh)
-                if not r["source_id"].startswith(("mkt_", "val_"))
+                r for r in csv.DictReader(fh) if not r["source_id"].startswith(("mkt_", "val_"))
             ]
     _write_csv(src_path, existing + sources, fields)
     print(f"market.csv: {len(rows)} rows; sources: {len(sources)} market sources")

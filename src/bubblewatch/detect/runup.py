@@ -309,7 +309,7 @@ def _episodes(monthly: pd.Series, measured: pd.Series) -> pd.DataFrame:
         start, end = measured.index[i], measured.index[j]
         k = pos[start]
         after = prices[k + 1 : k + 1 + HORIZON_MONTHS]
-        drawdown = float(after.min() / prices[k] - 1.0) if after.size else math.nan
+        drawdown = min(0.0, float(after.min() / prices[k] - 1.0)) if after.size else math.nan
         crashed = after.size > 0 and drawdown <= -CRASH_DRAWDOWN + _TOL
         crash: bool | None = True if crashed else (False if after.size == HORIZON_MONTHS else None)
         rows.append(

@@ -13,6 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from bubblewatch.detect import runup
+from bubblewatch.models.market import basket_index
+from bubblewatch.models.market import context as market_context
 from bubblewatch.report.assessment import Evidence, Section
 from bubblewatch.report.frames import (
     drawdown,
@@ -21,6 +24,7 @@ from bubblewatch.report.frames import (
     market_series,
     money_cycles,
 )
+from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
 
 Tables = Mapping[str, pd.DataFrame]
@@ -102,24 +106,85 @@ def build_markets(t: Tables) -> Section:
         )
         for p in panels
     )
+    ctx = market_context(market)
+    evidence += tuple(
+        Evidence(
+            f"{d.name} below its {d.peak:%b %Y} high ({d.as_of:%b %Y}): a {d.label}",
+            d.drawdown,
+            "share",
+            d.source_ids,
+            note=f"{d.percentile:.0f}% of the NASDAQ Composite's completed drawdowns since 1971 "
+            "were shallower (month-end closes)",
+        )
+        for d in ctx.drawdowns
+    )
+    evidence += tuple(
+        Evidence(
+            f"{v.name} ({v.as_of:%b %Y}), percentile since {v.since:%Y}",
+            v.percentile / 100,
+            "share",
+            v.source_ids,
+            note=f"now {v.value:.1f}; {v.peak_2000[1]:.1f} at the {v.peak_2000[0]:%b %Y} peak, "
+            f"{v.peak_2021[1]:.1f} at the {v.peak_2021[0]:%b %Y} peak",
+        )
+        for v in ctx.valuations
+    )
+    evidence += tuple(
+        Evidence(
+            f"Nasdaq-100 forward P/E, {r.date:%d %b %Y} (cited figure)",
+            float(r.value),
+            "x",
+            (str(r.source_id),),
+        )
+        for r in ctx.forward_pe.itertuples()
+    )
+    basket, bsrc = basket_index(market)
+    runups = [
+        (runup.assess(nasdaq, name="NASDAQ Composite"), (nsrc,)),
+        (runup.assess(basket, benchmark=qqq, name="AI basket vs QQQ"), (*bsrc, qsrc)),
+    ]
+    evidence += tuple(
+        Evidence(
+            f"Two-year {r.basis} return, {r.name} ({r.as_of:%b %Y})",
+            r.measured_return,
+            "share",
+            ids,
+            note=r.reading,
+        )
+        for r, ids in runups
+    )
+    lp = lppls_panels(market)
+    evidence += tuple(
+        Evidence(
+            f"LPPLS positive-bubble confidence, {p.label} ({p.last[0]:%d %b %Y})",
+            p.last[1],
+            "share",
+            p.source_ids,
+            note=f"negative-bubble confidence {p.last[2]:.0%}; Sornette et al. (2015) filters, "
+            "windows of 125-750 trading days",
+        )
+        for p in lp
+    )
     fig = make_subplots(
-        rows=2 + len(panels),
+        rows=2 + len(panels) + len(lp),
         cols=1,
         shared_xaxes=False,
-        vertical_spacing=0.05,
+        vertical_spacing=0.04,
         subplot_titles=(
             "Nasdaq Composite, month-end close (log)",
             "S&P 500 CAPE (Shiller)",
             *(f"BSADF vs 95% critical value: {p.label}" for p in panels),
+            *(f"LPPLS confidence (positive red, negative green): {p.label}" for p in lp),
         ),
     )
     add_bsadf_rows(fig, panels, first_row=3)
+    add_lppls_rows(fig, lp, first_row=3 + len(panels))
     fig.add_trace(
         go.Scatter(x=nasdaq.index, y=nasdaq.to_numpy(), name="Nasdaq Composite"), row=1, col=1
     )
     fig.add_trace(go.Scatter(x=cape.index, y=cape.to_numpy(), name="CAPE"), row=2, col=1)
     fig.update_yaxes(type="log", row=1, col=1)
-    fig.update_layout(**{**_LAYOUT, "height": 1250}, showlegend=False)
+    fig.update_layout(**{**_LAYOUT, "height": 1700}, showlegend=False)
     explosive = [p for p in panels if p.result.gsadf > p.cv.gsadf["95%"]]
     live = [p.label for p in panels if p.episodes.table["ongoing"].any()]
     reading = (
@@ -133,6 +198,8 @@ def build_markets(t: Tables) -> Section:
             if live
             else "; none of them is in an explosive episode in its last month."
         )
+        + f" {lppls_reading(lp)}."
+        + f" By history's measure, {ctx.drawdowns[0].readings_phrase}."
     )
     return Section(
         "markets",
