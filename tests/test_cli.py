@@ -298,3 +298,57 @@ def test_psy_unknown_series_and_bad_options_exit_2(home: Path) -> None:
     assert proc.returncode == 2
     for p in (proc,):
         _no_traceback(p)
+
+
+def test_lppls_fits_a_shipped_daily_series_and_a_csv(home: Path, tmp_path: Path) -> None:
+    import numpy as np
+
+    proc = run_cli("lppls", "nasdaq", "--window", "300", "--json")
+    assert proc.returncode == 0, proc.stderr
+    fit = json.loads(proc.stdout)
+    assert fit["nobs"] == 300 and fit["filters"] == "sornette2015"
+    assert fit["direction"] in ("positive", "negative")
+    n = 160
+    x = (n + 10) - np.arange(n)
+    prices = np.exp(4 - 0.04 * x**0.5 * (1 + 0.05 * np.cos(8 * np.log(x))))
+    path = tmp_path / "bubble.csv"
+    pd.DataFrame(
+        {"date": pd.bdate_range("2024-01-01", periods=n).strftime("%Y-%m-%d"), "p": prices}
+    ).to_csv(path, index=False)
+    proc = run_cli("lppls", str(path), "--window", "160")
+    assert proc.returncode == 0, proc.stderr
+    assert "positive bubble fit" in proc.stdout
+    proc = run_cli(
+        "lppls", str(path), "--confidence", "--max-window", "120", "--min-window", "40",
+        "--window-step", "20", "--end-step", "10", "--recent", "40", "--json",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    conf = json.loads(proc.stdout)
+    assert len(conf["positive"]) == 4 and conf["windows"] == {"min": 40, "max": 120, "step": 20}
+
+
+def test_lppls_bad_input_exits_2_with_one_line(home: Path, tmp_path: Path) -> None:
+    proc = run_cli("lppls", "no-such-series")
+    assert proc.returncode == 2 and proc.stderr.startswith("error:")
+    assert "Traceback" not in proc.stderr
+    proc = run_cli("lppls", "NVDA", "--confidence", "--max-window", "5000")
+    assert proc.returncode == 2 and "larger than the series" in proc.stderr
+    path = tmp_path / "neg.csv"
+    pd.DataFrame({"date": pd.bdate_range("2024-01-01", periods=30), "p": [-1.0] * 30}).to_csv(
+        path, index=False
+    )
+    proc = run_cli("lppls", str(path))
+    assert proc.returncode == 2 and "positive" in proc.stderr
+
+
+def test_market_prints_drawdowns_and_valuations(home: Path) -> None:
+    proc = run_cli("market")
+    assert proc.returncode == 0, proc.stderr
+    assert "CAPE" in proc.stdout and "since 1971" in proc.stdout
+    proc = run_cli("market", "--json")
+    payload = json.loads(proc.stdout)
+    names = [d["name"] for d in payload["drawdowns"]]
+    assert names[0] == "NASDAQ Composite" and len(names) == 3
+    assert all(d["drawdown"] <= 0 for d in payload["drawdowns"])
+    assert all(0 <= v["percentile"] <= 100 for v in payload["valuations"])
+    assert all(r["source_id"].startswith("val_") for r in payload["forward_pe"])

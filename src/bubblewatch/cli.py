@@ -389,6 +389,170 @@ def psy_command(
     sys.stdout.write(f"{result.summary(values)}\n\n{stamps.summary()}\n")
 
 
+class FilterName(StrEnum):
+    sornette2015 = "sornette2015"
+    shu2020 = "shu2020"
+    lppls = "lppls"
+
+
+class Definition(StrEnum):
+    windows = "windows"
+    lppls = "lppls"
+
+
+DAILY_SERIES = {"nasdaq": "NASDAQ Composite", "ai-basket": "AI basket"}
+
+
+def _daily_series(name: str) -> pd.Series:
+    import pandas as pd
+
+    from bubblewatch.report.lppls_section import daily_inputs
+
+    with Store.open() as store:
+        market = store.read("market")
+        user = store.read("series")
+    if name in DAILY_SERIES:
+        return daily_inputs(market)[DAILY_SERIES[name]][0]
+    daily = market.loc[market["field"] == "daily_adj_close"]
+    tickers = sorted(set(daily["series"]))
+    if name.upper() in tickers:
+        rows = daily.loc[daily["series"] == name.upper()]
+        return pd.Series(
+            rows["value"].to_numpy(dtype=float),
+            index=pd.DatetimeIndex(rows["date"]),
+            name=name.upper(),
+        ).sort_index()
+    if name in set(user["name"]):
+        rows = user.loc[user["name"] == name]
+        return pd.Series(
+            rows["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["date"]), name=name
+        )
+    known = [*DAILY_SERIES, *tickers, *sorted(set(user["name"]))]
+    raise SpecificationError(
+        f"{name!r} is neither a CSV file nor a known daily series; known series: {', '.join(known)}"
+    )
+
+
+@app.command("lppls")
+def lppls_command(
+    series: Annotated[
+        str,
+        typer.Argument(
+            help="A daily series (nasdaq, ai-basket, a ticker such as NVDA, or a series you "
+            "imported) or a CSV file with dates in the first column."
+        ),
+    ],
+    column: Annotated[str | None, typer.Option("--column", "-c", help="CSV column to fit.")] = None,
+    confidence: Annotated[
+        bool,
+        typer.Option("--confidence", help="Compute the confidence indicator, not one fit."),
+    ] = False,
+    window: Annotated[
+        int,
+        typer.Option("--window", "-w", help="Observations in the single fit (the most recent)."),
+    ] = 500,
+    filters: Annotated[
+        FilterName, typer.Option("--filters", help="Search space and filter conditions.")
+    ] = FilterName.sornette2015,
+    definition: Annotated[
+        Definition, typer.Option("--definition", help="Indicator denominator.")
+    ] = Definition.windows,
+    max_window: Annotated[
+        int | None, typer.Option("--max-window", help="Longest window (observations).")
+    ] = None,
+    min_window: Annotated[
+        int | None, typer.Option("--min-window", help="Shortest window (observations).")
+    ] = None,
+    window_step: Annotated[
+        int | None, typer.Option("--window-step", help="Step between window lengths.")
+    ] = None,
+    end_step: Annotated[
+        int, typer.Option("--end-step", help="Observations between end dates.")
+    ] = 5,
+    recent: Annotated[
+        int,
+        typer.Option("--recent", help="End dates over this many most recent observations."),
+    ] = 250,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Threads (default: all).")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the search grid.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Fit the LPPLS bubble model, or compute its confidence indicator."""
+    from bubblewatch.detect import lppls
+
+    path = Path(series)
+    if path.suffix.lower() == ".csv" or path.exists():
+        prices = _series_from_csv(path, column)
+    else:
+        if column is not None:
+            raise SpecificationError("--column applies to CSV files only")
+        prices = _daily_series(series)
+    if not confidence:
+        if window < 1:
+            raise SpecificationError(f"--window must be positive, got {window}")
+        fit = lppls.fit(prices.iloc[-window:], filters=filters.value, seed=seed)
+        if as_json:
+            sys.stdout.write(json.dumps(fit.to_dict(), indent=2) + "\n")
+        else:
+            sys.stdout.write(fit.summary() + "\n")
+        return
+    since = max(len(prices) - recent, 0) if recent > 0 else 0
+    with Progress(
+        TextColumn("fitting windows"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} end dates"),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("ends", total=None)
+        conf = lppls.confidence(
+            prices,
+            max_window=max_window,
+            min_window=min_window,
+            window_step=window_step,
+            end_step=end_step,
+            since=since,
+            filters=filters.value,
+            definition=definition.value,  # type: ignore[arg-type]
+            workers=workers,
+            seed=seed,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if as_json:
+        sys.stdout.write(json.dumps(conf.to_dict(), indent=2) + "\n")
+        return
+    frame = conf.to_frame()
+    out.print(
+        f"LPPLS confidence ({conf.filters} filters, windows {conf.windows[0]}-{conf.windows[1]} "
+        f"step {conf.windows[2]}, {conf.definition} definition)"
+    )
+    out.print(frame.tail(12).to_string(float_format=lambda v: f"{v:.3f}"))
+
+
+@app.command("market")
+def market_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Drawdowns against history and valuation levels against theirs."""
+    from bubblewatch.models.market import context
+
+    with Store.open() as store:
+        market = store.read("market")
+    ctx = context(market)
+    if as_json:
+        sys.stdout.write(json.dumps(ctx.to_dict(), indent=2) + "\n")
+        return
+    for line in ctx.readings():
+        out.print(f"- {line}")
+    for r in ctx.forward_pe.itertuples():
+        out.print(
+            f"- Nasdaq-100 forward P/E {r.value:.1f} on {r.date:%d %B %Y} (source: {r.source_id})"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning every error into one line and an exit code.
 

@@ -151,7 +151,7 @@ class LPPLSFit:
             f"LPPLS fit of {self.prices.name or 'series'}: {d['start']} to {d['end']} "
             f"({self.nobs} observations)",
             f"  tc            {d['tc']}  ({self.tc_time - (self.nobs - 1):+.1f} observations "
-            "after the last)",
+            "from the last)",
         ]
         for key in (
             "m",
