@@ -122,7 +122,7 @@ def main() -> None:
     )
 
     ours_sse = ours.fits.set_index(["end", "window"])["sse"]
-    better = total = 0
+    better = total = inside = inside_better = 0
     rel_gap = []
     disagree = 0
     for block, block2 in zip(res, res2, strict=True):
@@ -132,6 +132,12 @@ def main() -> None:
             mine = float(ours_sse[(prices.index[t2], t2 - t1 + 1)])
             total += 1
             better += mine <= theirs * (1 + 1e-9)
+            n = t2 - t1 + 1
+            in_space = (
+                0 <= fit["m"] <= 2 and 1 <= fit["w"] <= 50 and abs(fit["tc"] - t2) <= 0.2 * (n - 1)
+            )
+            inside += in_space
+            inside_better += in_space and mine <= theirs * (1 + 1e-9)
             rel_gap.append((theirs - mine) / mine)
             disagree += abs(sse(logp, t1, t2, fit2) - theirs) > 1e-9 * theirs
     rel_gap_a = np.asarray(rel_gap)

@@ -516,7 +516,7 @@ def lppls_command(
             end_step=end_step,
             since=since,
             filters=filters.value,
-            definition=definition.value,  # type: ignore[arg-type]
+            definition=definition.value,
             workers=workers,
             seed=seed,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
