@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 
 from bubblewatch.detect import lppls
 from bubblewatch.models.market import AI_BASKET
+from bubblewatch.report.frames import market_series
 
 REPORT_SETTINGS = {"window_step": 25, "end_step": 10}
 RECENT_OBSERVATIONS = 250
@@ -43,20 +44,12 @@ class LpplsPanel:
         )
 
 
-def _daily(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, str]:
-    rows = market.loc[(market["series"] == series) & (market["field"] == field)]
-    values = pd.Series(
-        rows["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["date"]), name=series
-    ).sort_index()
-    return values, str(rows["source_id"].iloc[0])
-
-
 def daily_inputs(market: pd.DataFrame) -> dict[str, tuple[pd.Series, tuple[str, ...]]]:
     """Daily NASDAQ Composite closes and the equal-weight AI basket (100 at its first date)."""
-    nasdaq, nsrc = _daily(market, "NASDAQCOM", "daily_close")
+    nasdaq, nsrc = market_series(market, "NASDAQCOM", "daily_close")
     logs, ids = {}, []
     for ticker in AI_BASKET:
-        s, sid = _daily(market, ticker, "daily_adj_close")
+        s, sid = market_series(market, ticker, "daily_adj_close")
         logs[ticker] = np.log(s)
         ids.append(sid)
     frame = pd.DataFrame(logs).dropna()
