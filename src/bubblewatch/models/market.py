@@ -238,13 +238,13 @@ def _series(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, s
 
 
 def basket_index(
-    market: pd.DataFrame, tickers: tuple[str, ...] = AI_BASKET
+    market: pd.DataFrame, tickers: tuple[str, ...] = AI_BASKET, field: str = "adj_close"
 ) -> tuple[pd.Series, tuple[str, ...]]:
-    """Equal-weight basket of month-end adjusted closes, rebalanced monthly, from the first
-    month all members trade (geometric mean of price relatives)."""
+    """Equal-weight basket (100 at the first date all members trade): the geometric mean of
+    the members' price relatives, from month-end (``adj_close``) or daily closes."""
     logs, ids = {}, []
     for ticker in tickers:
-        s, sid = _series(market, ticker, "adj_close")
+        s, sid = _series(market, ticker, field)
         logs[ticker] = np.log(s)
         ids.append(sid)
     frame = pd.DataFrame(logs).dropna()

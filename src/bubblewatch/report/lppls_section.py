@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from bubblewatch.detect import lppls
-from bubblewatch.models.market import AI_BASKET
+from bubblewatch.models.market import basket_index
 from bubblewatch.report.frames import market_series
 
 REPORT_SETTINGS = {"window_step": 25, "end_step": 10}
@@ -47,13 +46,7 @@ class LpplsPanel:
 def daily_inputs(market: pd.DataFrame) -> dict[str, tuple[pd.Series, tuple[str, ...]]]:
     """Daily NASDAQ Composite closes and the equal-weight AI basket (100 at its first date)."""
     nasdaq, nsrc = market_series(market, "NASDAQCOM", "daily_close")
-    logs, ids = {}, []
-    for ticker in AI_BASKET:
-        s, sid = market_series(market, ticker, "daily_adj_close")
-        logs[ticker] = np.log(s)
-        ids.append(sid)
-    frame = pd.DataFrame(logs).dropna()
-    basket = np.exp((frame - frame.iloc[0]).mean(axis=1)) * 100
+    basket, ids = basket_index(market, field="daily_adj_close")
     return {
         "NASDAQ Composite": (nasdaq.rename("NASDAQ Composite"), (nsrc,)),
         "AI basket": (basket.rename("AI basket"), tuple(ids)),
