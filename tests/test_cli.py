@@ -352,3 +352,57 @@ def test_market_prints_drawdowns_and_valuations(home: Path) -> None:
     assert all(d["drawdown"] <= 0 for d in payload["drawdowns"])
     assert all(0 <= v["percentile"] <= 100 for v in payload["valuations"])
     assert all(r["source_id"].startswith("val_") for r in payload["forward_pe"])
+
+
+def test_depreciation_prints_companies_disclosures_and_critics(home: Path) -> None:
+    proc = run_cli("depreciation", "--company", "Microsoft", "--life", "4,6")
+    assert proc.returncode == 0, proc.stderr
+    assert "with 4-year lives" in proc.stdout and "with 3-year lives" not in proc.stdout
+    assert "msft_fy2023" in proc.stdout and "Understated server depreciation" in proc.stdout
+    proc = run_cli("depreciation", "--json", "--true-life", "2.5", "--capex-growth", "0.1")
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert set(payload["companies"]) == {"Microsoft", "Alphabet", "Amazon", "Meta", "Oracle"}
+    assert payload["critics"]["true_life_years"] == 2.5
+    rows = payload["disclosed_effects"]["rows"]
+    assert all(abs(r["relative_error"]) <= 0.35 or r["explanation"] for r in rows)
+
+
+def test_depreciation_bad_input_exits_2(home: Path) -> None:
+    for args in (
+        ("--company", "Nvidia"),
+        ("--life", "4,x"),
+        ("--life", "4.1"),
+        ("--tax", "lots"),
+        ("--true-life", "0"),
+    ):
+        proc = run_cli("depreciation", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert proc.stderr.startswith("error:")
+        _no_traceback(proc)
+
+
+def test_gpu_life_paths_and_overrides(home: Path) -> None:
+    proc = run_cli("gpu-life", "--price-path", "generational", "--set", "pue=1.5")
+    assert proc.returncode == 0, proc.stderr
+    assert "generational prices" in proc.stdout and "scenario choice" in proc.stdout
+    proc = run_cli("gpu-life", "--json", "--price-path", "explicit", "--prices", "3,2,1,0.5,0.2")
+    payload = json.loads(proc.stdout)
+    assert payload["accelerator"]["price_path"]["name"] == "explicit"
+    # running cost is about $4,700 a year; at 0.5 $/h and 80% use rent is $3,504
+    assert payload["accelerator"]["cash_breakeven_year"] == 4
+    assert payload["fleet"]["years"]
+
+
+def test_gpu_life_bad_input_exits_2(home: Path) -> None:
+    for args in (
+        ("--price-path", "moon"),
+        ("--price-path", "explicit"),
+        ("--set", "bogus=1"),
+        ("--set", "pue"),
+        ("--set", "utilisation=2"),
+        ("--years", "0"),
+    ):
+        proc = run_cli("gpu-life", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        _no_traceback(proc)

@@ -27,6 +27,14 @@ KNOWN_UNITS: frozenset[str] = frozenset(
         "usd_per_gpu_hour",
         "usd_per_share",
         "usd_per_bbl",
+        "usd",
+        "usd_per_kwh",
+        "usd_per_kw_month",
+        "m_shares",
+        "w",
+        "kw",
+        "tflops",
+        "share",
         "count",
         "index_points",
         "index",
@@ -98,7 +106,10 @@ SOURCES = TableSchema(
 
 FINANCIALS = TableSchema(
     name="financials",
-    description="Hyperscaler capex, finance leases, operating cash flow, D&A and capex guidance.",
+    description=(
+        "Hyperscaler capex, finance leases, operating cash flow, D&A, capex guidance, income "
+        "lines, diluted EPS and shares, and the PP&E note's gross server and total lines."
+    ),
     columns=(
         _c("entity"),
         _c(
@@ -111,6 +122,16 @@ FINANCIALS = TableSchema(
                 "depreciation_amortization",
                 "capex_guidance_low",
                 "capex_guidance_high",
+                "operating_income",
+                "pretax_income",
+                "income_tax",
+                "net_income",
+                "eps_diluted",
+                "shares_diluted",
+                "ppe_servers_network_gross",
+                "ppe_gross_total",
+                "ppe_land_gross",
+                "ppe_construction_in_progress",
             },
         ),
         _c("period"),
@@ -307,6 +328,60 @@ CLAIMS = TableSchema(
     key=("claim_id",),
 )
 
+ACCELERATORS = TableSchema(
+    name="accelerators",
+    description=(
+        "Dated accelerator rental quotes, purchase prices and specs, and the data-centre "
+        "operating figures (PUE, electricity, colocation) the GPU economics model reads."
+    ),
+    columns=(
+        _c("item"),
+        _c(
+            "metric",
+            allowed={
+                "rental_usd_per_gpu_hour",
+                "rental_contract_usd_per_gpu_hour",
+                "purchase_usd_per_gpu",
+                "all_in_capex_usd_per_gpu",
+                "tdp_w",
+                "bf16_dense_tflops",
+                "system_power_kw",
+                "load_factor",
+                "pue",
+                "electricity_usd_per_kwh",
+                "colocation_usd_per_kw_month",
+                "price_performance_doubling_years",
+            },
+        ),
+        _c("date", "date"),
+        _c("provider"),
+        _c("detail", required=False),
+        _c("value", "float"),
+        _c("unit"),
+        _c("source_id"),
+    ),
+    key=("item", "metric", "date", "provider", "detail"),
+    unit_column="unit",
+)
+
+ESTIMATES = TableSchema(
+    name="estimates",
+    description="Published third-party estimates and statements the models test (e.g. critics' figures).",
+    columns=(
+        _c("estimate_id"),
+        _c("author"),
+        _c("date", "date"),
+        _c("subject"),
+        _c("metric"),
+        _c("period"),
+        _c("value", "float"),
+        _c("unit"),
+        _c("source_id"),
+    ),
+    key=("estimate_id",),
+    unit_column="unit",
+)
+
 SERIES = TableSchema(
     name="series",
     description="Users' own series imported with `bubblewatch import` (date, value).",
@@ -334,6 +409,8 @@ SCHEMAS: dict[str, TableSchema] = {
         POWER,
         MARKET,
         CLAIMS,
+        ACCELERATORS,
+        ESTIMATES,
         SERIES,
     )
 }

@@ -40,6 +40,24 @@ def format_value(value: float | str, unit: str) -> str:
     return _UNIT_FORMATS.get(unit, "{:,.2f} " + unit).format(value)
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """JSON-safe rows: NaN as None, numpy scalars as Python numbers, dates as ISO text."""
+    rows = []
+    for rec in frame.to_dict(orient="records"):
+        clean: dict[str, Any] = {}
+        for k, v in rec.items():
+            if isinstance(v, float) and math.isnan(v):
+                clean[str(k)] = None
+            elif hasattr(v, "item"):
+                clean[str(k)] = v.item()
+            elif isinstance(v, pd.Timestamp):
+                clean[str(k)] = f"{v:%Y-%m-%d}"
+            else:
+                clean[str(k)] = v
+        rows.append(clean)
+    return rows
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One figure shown in the report, with the sources it rests on."""
@@ -85,6 +103,8 @@ class Section:
     table: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     extra_source_ids: tuple[str, ...] = ()
     headline: int = 0
+    tables: tuple[tuple[str, pd.DataFrame], ...] = field(default=(), compare=False, repr=False)
+    """Titled tables shown after the chart (e.g. assumptions beside the results)."""
 
     @property
     def key_figure(self) -> Evidence:
@@ -176,6 +196,9 @@ class Assessment:
                     "question": s.question,
                     "reading": s.reading,
                     "evidence": [ev.to_dict() for ev in s.evidence],
+                    "tables": [
+                        {"title": title, "rows": _records(frame)} for title, frame in s.tables
+                    ],
                     "sources": [self.source(sid) for sid in s.source_ids],
                 }
                 for s in self.sections

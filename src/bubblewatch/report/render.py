@@ -63,6 +63,8 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
     table = ""
     if section.table is not None:
         table = _table_html(section.table)
+    for title, frame in section.tables:
+        table += f"<h3>{_esc(title)}</h3>{_table_html(frame)}"
     cited = "".join(
         f'<li><a href="#src-{_esc(sid)}">[{numbers[sid]}]</a> {_esc(assessment.source(sid)["publisher"])}: '
         f"{_esc(assessment.source(sid)['title'])}</li>"
@@ -84,6 +86,16 @@ def _table_html(frame: pd.DataFrame) -> str:
         for rec in frame.itertuples(index=False)
     )
     return f'<table class="claims"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    def cell(v: object) -> str:
+        return "" if pd.isna(v) else str(v).replace("|", "\\|")
+
+    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+    body = ["| " + " | ".join(cell(v) for v in rec) + " |" for rec in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *body])
 
 
 def _numbers(assessment: Assessment) -> dict[str, int]:
@@ -140,6 +152,8 @@ def to_markdown(assessment: Assessment) -> str:
             cites = " ".join(f"[[{numbers[sid]}]](#src-{sid})" for sid in ev.source_ids)
             lines.append(f"| {ev.label} | {ev.display} | {cites} |")
         lines.append("")
+        for title, frame in s.tables:
+            lines += [f"**{title}**", "", _markdown_table(frame), ""]
     lines += ["## Sources", ""]
     for sid in assessment.cited_source_ids:
         src = assessment.source(sid)

@@ -17,6 +17,7 @@ from bubblewatch.detect import runup
 from bubblewatch.models.market import basket_index
 from bubblewatch.models.market import context as market_context
 from bubblewatch.report.assessment import Evidence, Section
+from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.frames import (
     drawdown,
     fiscal_panel,
@@ -423,66 +424,6 @@ def build_funding(t: Tables) -> Section:
         tuple(evidence),
         fig,
         headline=2,
-    )
-
-
-def build_depreciation(t: Tables) -> Section:
-    metrics = ["capex", "depreciation_amortization"]
-    panel, yearly = hyperscaler_years(t, metrics)
-    first, latest = yearly.index.min(), yearly.index.max()
-    lives = t["useful_lives"]
-    changes = lives.drop_duplicates("change_id")
-    longer = changes.loc[changes["new_years"] > changes["old_years"]]
-    realized = lives.loc[~lives["asset_class"].str.contains("anticipated", case=False)]
-    oi = realized["effect_operating_income_usd_bn"].fillna(realized["effect_depreciation_usd_bn"])
-    lives_ids = tuple(dict.fromkeys(lives["source_id"]))
-
-    def ids_for(period: str) -> tuple[str, ...]:
-        return _ids(panel.loc[panel["period"] == period], metrics)
-
-    r_first = float(yearly.loc[first, "capex"] / yearly.loc[first, "depreciation_amortization"])
-    r_last = float(yearly.loc[latest, "capex"] / yearly.loc[latest, "depreciation_amortization"])
-    evidence = (
-        Evidence(f"Capex / D&A, five hyperscalers, {first}", r_first, "x", ids_for(first)),
-        Evidence(f"Capex / D&A, five hyperscalers, {latest}", r_last, "x", ids_for(latest)),
-        Evidence(
-            "Server/network useful-life changes since 2020", float(len(changes)), "count", lives_ids
-        ),
-        Evidence("of which lengthenings", float(len(longer)), "count", lives_ids),
-        Evidence(
-            "Disclosed income effect of the changes, summed over periods",
-            float(oi.sum()),
-            "usd_bn",
-            lives_ids,
-        ),
-        Evidence(
-            "Claimed average GPU life now (C10)",
-            "~6.5 years (from ~4)",
-            "text",
-            _claim_sources(t["claims"], "C10"),
-        ),
-    )
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=yearly.index, y=yearly["capex"], name="capex"))
-    fig.add_trace(go.Bar(x=yearly.index, y=yearly["depreciation_amortization"], name="D&A"))
-    fig.update_layout(
-        **_LAYOUT,
-        barmode="group",
-        title="Hyperscaler capex vs depreciation & amortisation (USD bn)",
-    )
-    reading = (
-        f"Capex ran at {r_last:.1f}x D&A in {latest} against {r_first:.1f}x in {first}, so depreciation "
-        f"will keep rising; {len(longer)} of {len(changes)} useful-life changes since 2020 lengthened "
-        f"lives, worth ${oi.sum():,.1f}bn of disclosed income effects."
-    )
-    return Section(
-        "depreciation",
-        "GPU depreciation: 4 years or 6?",
-        "Do longer server lives inflate profits, and how far does capex outrun depreciation?",
-        reading,
-        evidence,
-        fig,
-        headline=1,
     )
 
 

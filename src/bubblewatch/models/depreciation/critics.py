@@ -1,0 +1,204 @@
+"""The critics' headline: depreciation understated by longer server lives, 2026-2028.
+
+Michael Burry (X post of 2025-11-10, reported by CNBC) put the hyperscalers' understated
+depreciation at about $176bn over 2026-2028, on the premise that servers follow NVIDIA's
+2-3 year product cycle; he published no method. This module rebuilds such a figure from
+stated assumptions so that each can be moved:
+
+.. math:: U = \\sum_{c} \\sum_{y \\in Y} \\left(D^{L^*}_{c,y} - D^{rep}_{c,y}\\right),
+
+where :math:`D^{rep}` is server depreciation under company :math:`c`'s life history (its
+current life carried forward) and :math:`D^{L^*}` the same capex depreciated over a "true"
+life :math:`L^*` from the start. Capex after the last reported year is the company's guidance
+midpoint for the next fiscal year, then grows at ``capex_growth`` a year; the server share
+stays at its last reported value. Fiscal years are the companies' own (Microsoft to June,
+Oracle to May).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.errors import DataError, SpecificationError
+from bubblewatch.models.depreciation.inputs import CompanyInputs
+from bubblewatch.models.depreciation.schedule import schedule
+
+YEARS = (2026, 2027, 2028)
+TRUE_LIVES = (2.0, 2.5, 3.0, 4.0, 5.0)
+GROWTHS = (-0.2, 0.0, 0.2, 0.4)
+
+
+def guidance_midpoint(financials: pd.DataFrame, company: str) -> tuple[str, float, tuple[str, ...]]:
+    """(period, capex guidance midpoint in USD bn, source ids) for ``company``."""
+    rows = financials.loc[
+        (financials["entity"] == company)
+        & financials["metric"].isin(["capex_guidance_low", "capex_guidance_high"])
+    ]
+    if rows.empty:
+        raise DataError(f"no capex guidance for {company!r}")
+    scale = rows["unit"].map({"usd_bn": 1.0, "usd_m": 1e-3}).to_numpy(dtype=float)
+    value = float(np.mean(rows["value"].to_numpy(dtype=float) * scale))
+    return str(rows["period"].iloc[0]), value, tuple(dict.fromkeys(rows["source_id"]))
+
+
+def projected_capex(
+    inputs: CompanyInputs, guidance: float, last_year: int, capex_growth: float
+) -> pd.Series:
+    """Server capex by fiscal-year end: reported, then guidance, then growth to ``last_year``."""
+    capex = inputs.server_capex.copy()
+    share = float(inputs.server_share.iloc[-1])
+    end = capex.index[-1]
+    value = guidance
+    while end.year < last_year:
+        end = end + pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
+        capex.loc[end] = value * share
+        value *= 1 + capex_growth
+    return capex.sort_index()
+
+
+@dataclass(frozen=True)
+class Understatement:
+    """Understated depreciation by company and year, and the grid over its assumptions."""
+
+    by_company: pd.DataFrame
+    grid: pd.DataFrame
+    true_life: float
+    capex_growth: float
+    years: tuple[int, ...]
+    source_ids: tuple[str, ...]
+
+    @property
+    def total(self) -> float:
+        return float(self.by_company["understatement_usd_bn"].sum())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "true_life_years": self.true_life,
+            "capex_growth": self.capex_growth,
+            "years": list(self.years),
+            "total_usd_bn": self.total,
+            "by_company": self.by_company.reset_index().to_dict(orient="records"),
+            "grid_usd_bn": {
+                f"{life:g}y": {f"{g:+.0%}": float(v) for g, v in row.items()}
+                for life, row in self.grid.iterrows()
+            },
+            "source_ids": list(self.source_ids),
+        }
+
+    def summary(self) -> str:
+        lines = [
+            f"Understated server depreciation FY{self.years[0]}-FY{self.years[-1]} if servers last "
+            f"{self.true_life:g} years (capex: guidance, then {self.capex_growth:+.0%} a year): "
+            f"${self.total:,.0f}bn"
+        ]
+        lines.append(
+            "true life \\ capex growth: " + "  ".join(f"{g:+.0%}" for g in self.grid.columns)
+        )
+        for life, row in self.grid.iterrows():
+            lines.append(f"  {life:g} years: " + "  ".join(f"{v:,.0f}" for v in row))
+        return "\n".join(lines)
+
+
+def _company_understatement(
+    inputs: CompanyInputs, capex: pd.Series, true_life: float, years: Sequence[int]
+) -> pd.Series:
+    reported = schedule(capex, inputs.lives).depreciation
+    alternative = schedule(capex, true_life).depreciation
+    diff = alternative - reported
+    return diff.loc[[d for d in diff.index if d.year in years]]
+
+
+def understatement(
+    financials: pd.DataFrame,
+    inputs: Mapping[str, CompanyInputs],
+    *,
+    true_life: float = 3.0,
+    capex_growth: float = 0.0,
+    years: Sequence[int] = YEARS,
+    true_lives: Sequence[float] = TRUE_LIVES,
+    growths: Sequence[float] = GROWTHS,
+) -> Understatement:
+    """Rebuild the critics' understated-depreciation figure from stated assumptions."""
+    years = tuple(int(y) for y in years)
+    if not years or true_life <= 0 or capex_growth <= -1:
+        raise SpecificationError("give years, a positive true life and growth above -100%")
+    rows = []
+    sources: list[str] = []
+    guidance = {c: guidance_midpoint(financials, c) for c in inputs}
+    for company, inp in inputs.items():
+        _, mid, ids = guidance[company]
+        sources += [*ids, *inp.source_ids.get("capex", ()), *inp.source_ids.get("server_share", ())]
+        capex = projected_capex(inp, mid, max(years), capex_growth)
+        diff = _company_understatement(inp, capex, true_life, years)
+        for end, value in diff.items():
+            rows.append(
+                {
+                    "company": company,
+                    "fiscal_year_end": end,
+                    "server_capex_usd_bn": float(capex.loc[end]),
+                    "understatement_usd_bn": float(value),
+                }
+            )
+    by_company = pd.DataFrame(rows).set_index(["company", "fiscal_year_end"])
+    grid = pd.DataFrame(index=pd.Index(list(true_lives), name="true_life"), columns=list(growths))
+    for life in true_lives:
+        for g in growths:
+            total = 0.0
+            for company, inp in inputs.items():
+                capex = projected_capex(inp, guidance[company][1], max(years), g)
+                total += float(_company_understatement(inp, capex, life, years).sum())
+            grid.loc[life, g] = total
+    return Understatement(
+        by_company,
+        grid.astype(float),
+        float(true_life),
+        float(capex_growth),
+        years,
+        tuple(dict.fromkeys(sources)),
+    )
+
+
+def life_for_total(
+    financials: pd.DataFrame,
+    inputs: Mapping[str, CompanyInputs],
+    target: float,
+    *,
+    capex_growth: float = 0.0,
+    years: Sequence[int] = YEARS,
+) -> float:
+    """The true life (whole months, in years) whose understatement is closest to ``target``.
+
+    The understatement falls as the true life lengthens, so a bisection over 12 to 72 months
+    finds it; the answer is how short a life a headline figure implies.
+    """
+    guidance = {c: guidance_midpoint(financials, c)[1] for c in inputs}
+
+    def total(months: int) -> float:
+        life = months / 12.0
+        return sum(
+            float(
+                _company_understatement(
+                    inp, projected_capex(inp, guidance[c], max(years), capex_growth), life, years
+                ).sum()
+            )
+            for c, inp in inputs.items()
+        )
+
+    lo, hi = 12, 72
+    if target >= total(lo):
+        return lo / 12.0
+    if target <= total(hi):
+        return hi / 12.0
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if total(mid) > target:
+            lo = mid
+        else:
+            hi = mid
+    best = lo if abs(total(lo) - target) <= abs(total(hi) - target) else hi
+    return best / 12.0

@@ -1,0 +1,89 @@
+"""Named assumptions: a value, its unit and where it comes from, or that it is a scenario choice.
+
+Every input of the GPU and fleet models is an :class:`Assumption`. One with a ``source_id``
+was read from a cited source in the dataset (the ``gpu`` table); one without is a scenario
+choice the user is expected to vary, and says so wherever it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from bubblewatch.errors import SpecificationError
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One model input: name, value, unit, description, and its source id (``None``: scenario)."""
+
+    name: str
+    value: float
+    unit: str
+    description: str
+    source_id: str | None = None
+    note: str = ""
+
+    @property
+    def origin(self) -> str:
+        return self.source_id if self.source_id else "scenario choice"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "description": self.description,
+            "source_id": self.source_id,
+            "origin": self.origin,
+            "note": self.note,
+        }
+
+
+def assumptions_frame(items: Iterable[Assumption]) -> pd.DataFrame:
+    """A table of assumptions, one row each, for reports and ``--json`` output."""
+    return pd.DataFrame(
+        [
+            {
+                "assumption": a.name,
+                "value": a.value,
+                "unit": a.unit,
+                "meaning": a.description,
+                "source": a.origin,
+            }
+            for a in items
+        ]
+    )
+
+
+def override(items: Mapping[str, Assumption], values: Mapping[str, float]) -> dict[str, Assumption]:
+    """Replace values by name; an overridden assumption becomes a scenario choice."""
+    out = dict(items)
+    for name, value in values.items():
+        if name not in out:
+            known = ", ".join(sorted(out))
+            raise SpecificationError(f"unknown assumption {name!r}; known: {known}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as exc:
+            raise SpecificationError(f"assumption {name!r} needs a number, got {value!r}") from exc
+        if number != out[name].value:
+            out[name] = replace(out[name], value=number, source_id=None, note="set by the user")
+    return out
+
+
+def parse_assignments(texts: Iterable[str]) -> dict[str, float]:
+    """``["pue=1.3", "utilisation=0.7"]`` -> ``{"pue": 1.3, "utilisation": 0.7}``."""
+    out: dict[str, float] = {}
+    for text in texts:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise SpecificationError(f"expected NAME=VALUE, got {text!r}")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError as exc:
+            raise SpecificationError(f"{name.strip()!r} needs a number, got {value!r}") from exc
+    return out
