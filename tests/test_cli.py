@@ -375,6 +375,8 @@ def test_depreciation_bad_input_exits_2(home: Path) -> None:
         ("--life", "4.1"),
         ("--tax", "lots"),
         ("--true-life", "0"),
+        ("--tax", "0.2,0.3"),
+        ("--capex-growth", "nan"),
     ):
         proc = run_cli("depreciation", *args)
         assert proc.returncode == 2, (args, proc.stderr)
@@ -402,6 +404,9 @@ def test_gpu_life_bad_input_exits_2(home: Path) -> None:
         ("--set", "pue"),
         ("--set", "utilisation=2"),
         ("--years", "0"),
+        ("--set", "pue=nan"),
+        ("--set", "electricity_usd_per_kwh=-1"),
+        ("--prices", "1,2"),
     ):
         proc = run_cli("gpu-life", *args)
         assert proc.returncode == 2, (args, proc.stderr)

@@ -75,6 +75,37 @@ def test_a_company_that_never_changed_its_life_has_no_benefit(
     assert np.allclose(r.table["operating_income_5y"], r.table["operating_income"], atol=1e-12)
 
 
+def test_eps_units_by_hand() -> None:
+    """With 1,000m shares a $1bn fall in depreciation is $1 a share before tax, so at a 25%
+    tax rate EPS moves by exactly 0.75 x the depreciation difference (in USD bn)."""
+    ends = pd.date_range("2012-12-31", periods=12, freq="YE")
+    capex = pd.Series(np.linspace(5, 60, 12), index=ends)
+    income = pd.DataFrame(
+        {
+            "operating_income": 100.0,
+            "net_income": 75.0,
+            "eps_diluted": 0.075,
+            "shares_diluted": 1000.0,
+        },
+        index=ends,
+    )
+    company = CompanyInputs(
+        "Synthetic",
+        dep.LifeHistory(3),
+        capex,
+        pd.Series(1.0, index=ends),
+        pd.Series(dtype=float),
+        income,
+        pd.Series([f"FY{d.year}" for d in ends], index=ends),
+    )
+    t = dep.sensitivity(company, (6.0,), tax=0.25).table
+    d3 = reference_schedule(capex, 3.0)["depreciation"]
+    d6 = reference_schedule(capex, 6.0)["depreciation"]
+    diff = (d3 - d6).reindex(t.index)
+    assert np.allclose(t["eps_6y"] - 0.075, 0.75 * diff, atol=1e-12)
+    assert np.allclose(t["operating_income_6y"] - 100.0, diff, atol=1e-12)
+
+
 def test_fixed_tax_rate_and_bad_tax(inputs: dict[str, CompanyInputs]) -> None:
     r = dep.sensitivity(inputs["Meta"], (3.0,), tax=0.21)
     assert (r.table["tax_rate"] == 0.21).all()

@@ -87,6 +87,9 @@ def test_bad_lives_are_rejected(life: float, message: str) -> None:
 
 
 def test_bad_capex_is_rejected() -> None:
+    uneven = pd.Series([1.0, 1.0], index=pd.to_datetime(["2020-12-31", "2021-06-30"]))
+    with pytest.raises(SpecificationError, match="same month"):
+        schedule(uneven, 4.0)
     with pytest.raises(SpecificationError, match="non-negative"):
         schedule(_capex([1.0, -1.0]), 4.0)
     with pytest.raises(SpecificationError, match="non-empty"):
@@ -97,13 +100,14 @@ def test_bad_capex_is_rejected() -> None:
 
 LIVES = st.sampled_from([1.0, 2.0, 3.0, 4.0, 4.5, 5.0, 5.5, 6.0, 7.0])
 CAPEX = st.lists(st.floats(0.0, 100.0, allow_nan=False), min_size=1, max_size=8)
+YEAR_END = st.sampled_from([5, 6, 9, 12])
 
 
 @st.composite
 def histories(draw: st.DrawFn) -> LifeHistory:
     initial = draw(LIVES)
     n = draw(st.integers(0, 3))
-    months = sorted(draw(st.sets(st.integers(0, 120), min_size=n, max_size=n)))
+    months = sorted(draw(st.sets(st.integers(-30, 120), min_size=n, max_size=n)))
     changes = tuple(
         LifeChange(pd.Timestamp("2018-01-01") + pd.DateOffset(months=m), draw(LIVES))
         for m in months
@@ -111,10 +115,13 @@ def histories(draw: st.DrawFn) -> LifeHistory:
     return LifeHistory(initial, changes)
 
 
-@settings(max_examples=60, deadline=None)
-@given(values=CAPEX, lives=histories())
-def test_engine_matches_month_by_month_reference(values: list[float], lives: LifeHistory) -> None:
-    capex = _capex(values)
+@settings(max_examples=80, deadline=None)
+@given(values=CAPEX, lives=histories(), month=YEAR_END)
+def test_engine_matches_month_by_month_reference(
+    values: list[float], lives: LifeHistory, month: int
+) -> None:
+    """Any fiscal year end, changes before, during and after the capex years."""
+    capex = _capex(values, month=month)
     engine = schedule(capex, lives, through="2032-12-31").annual
     slow = reference_schedule(capex, lives, through="2032-12-31")
     assert np.allclose(engine["depreciation"], slow["depreciation"], rtol=0, atol=1e-9)

@@ -590,7 +590,10 @@ def depreciation_command(
     lives = _floats(life, "--life")
     rate: str | float = tax
     if tax != "effective":
-        rate = _floats(tax, "--tax")[0]
+        values = _floats(tax, "--tax")
+        if len(values) != 1:
+            raise SpecificationError(f"--tax takes one rate or 'effective', got {tax!r}")
+        rate = values[0]
     with Store.open() as store:
         financials = store.read("financials")
         useful_lives = store.read("useful_lives")
@@ -642,6 +645,8 @@ def gpu_life_command(
     from bubblewatch.models.gpu import defaults, fleet
 
     overrides = gpu_assumptions.parse_assignments(assumption or [])
+    if prices and price_path != "explicit":
+        raise SpecificationError("--prices needs --price-path explicit")
     with Store.open() as store:
         table = store.read("accelerators")
     life = defaults.gpu_life(
@@ -651,7 +656,7 @@ def gpu_life_command(
         overrides=overrides,
         years=years,
     )
-    scenario, fleet_inputs = defaults.default_fleet(table)
+    scenario, fleet_inputs = defaults.default_fleet(table, overrides=overrides)
     cascade = fleet.simulate(scenario)
     if as_json:
         payload = {

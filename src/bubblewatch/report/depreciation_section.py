@@ -161,21 +161,34 @@ def build_depreciation(t: Tables) -> Section:
     figure = _figure(results, check, gpu, accel)
     observed = gpu["observed"]
     generational = gpu["generational"]
+    lo = min(generational.matched_straight_line_life, observed.matched_straight_line_life)
+    hi = max(generational.matched_straight_line_life, observed.matched_straight_line_life)
+    if lo <= 6 <= hi:
+        verdict = "six years lies inside that range, so it holds only if compute keeps its price"
+    elif hi < 6:
+        verdict = "six years is longer than either"
+    else:
+        verdict = "six years is shorter than either"
+    horizon = len(observed.table)
     reading = (
         f"Longer server lives add ${benefit:,.1f}bn ({benefit / oi:.1%}) to the five hyperscalers' "
         f"latest operating income, and the engine matches {within} of {len(check.table)} disclosed "
         f"effects within {TOLERANCE:.0%}; the critics' ${float(burry['value']):,.0f}bn for 2026-2028 "
-        f"needs servers to last about {implied:g} years. An H100 still covers its running cost "
+        f"needs servers to last about {implied:g} years. On its observed rent trend "
+        f"({fitted.yearly_change:+.0%} a year) an H100 "
         + (
-            f"past year {len(observed.table)}"
+            f"still covers its running cost after {horizon} years"
             if observed.cash_breakeven_year is None
-            else f"until year {observed.cash_breakeven_year}"
+            else f"stops covering its running cost in year {observed.cash_breakeven_year}"
         )
-        + f" if rents keep their observed {fitted.yearly_change:+.0%} a year, but only until year "
-        f"{generational.cash_breakeven_year} if each generation halves the price of compute, so "
-        "six years is defensible for cash flow but not for value: "
-        f"its value in use falls like a {generational.matched_straight_line_life:g}- to "
-        f"{observed.matched_straight_line_life:g}-year straight line."
+        + (
+            f"; if each generation halves the price of compute it stops in year "
+            f"{generational.cash_breakeven_year}"
+            if generational.cash_breakeven_year is not None
+            else ""
+        )
+        + f". Over {horizon} years its value in use falls like a {lo:g}- to {hi:g}-year straight "
+        f"line: {verdict}."
     )
     disclosed = check.table.assign(
         relative_error=check.table["relative_error"].map(lambda v: f"{v:+.0%}"),
@@ -228,6 +241,17 @@ def build_depreciation(t: Tables) -> Section:
                 "unit": "years",
                 "meaning": "upper end of the critics' 2-3 year product cycle",
                 "source": str(burry["source_id"]),
+            },
+            {
+                "assumption": "capex 2026 (critics)",
+                "value": "guidance midpoint",
+                "unit": "usd_bn",
+                "meaning": (
+                    "each company's 2026 capex guidance, placed in the fiscal year after its last "
+                    "reported one; Microsoft's (calendar 2026) and Meta's include finance leases, "
+                    "so their server capex is overstated against the cash-capex history"
+                ),
+                "source": "financials: capex_guidance_low / capex_guidance_high",
             },
             {
                 "assumption": "capex_growth (critics)",

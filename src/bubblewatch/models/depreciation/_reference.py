@@ -34,6 +34,9 @@ def reference_schedule(
     first = min(spend)
     last_end = month_index(capex.index[-1] if through is None else through)
     life_now = months_of_life(history.initial_years)
+    for month in sorted(changes):
+        if month < first:
+            life_now = changes[month]
     book: list[list[float]] = []  # [bought_month, nbv, remaining_months]
     monthly_dep: dict[int, float] = {}
     monthly_nbv: dict[int, float] = {}

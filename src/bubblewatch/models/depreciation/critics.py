@@ -125,8 +125,12 @@ def understatement(
 ) -> Understatement:
     """Rebuild the critics' understated-depreciation figure from stated assumptions."""
     years = tuple(int(y) for y in years)
-    if not years or true_life <= 0 or capex_growth <= -1:
-        raise SpecificationError("give years, a positive true life and growth above -100%")
+    if not years or not np.isfinite(true_life) or not np.isfinite(capex_growth):
+        raise SpecificationError("true life and capex growth must be finite numbers")
+    if true_life <= 0 or capex_growth <= -1 or capex_growth > 5:
+        raise SpecificationError(
+            "give years, a positive true life and capex growth between -100% and +500% a year"
+        )
     rows = []
     sources: list[str] = []
     guidance = {c: guidance_midpoint(financials, c) for c in inputs}

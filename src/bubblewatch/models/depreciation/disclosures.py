@@ -39,9 +39,10 @@ LIMITS: dict[str, str] = {
         "covers an undisclosed subset of servers, while the model applies it to all."
     ),
     "Meta": (
-        "Meta's gross PP&E is dominated by data-centre buildings and construction in "
-        "progress, so the gross share of servers understates the servers' share of recent "
-        "capex, and with it the net book value the 2025 extension acts on."
+        "Meta's gross server share (about 0.33-0.42) is a stock share that mixes old and new "
+        "capex; its data-centre buildings and construction in progress swing it from year to "
+        "year, so it misstates the servers' share of the capex each change acts on (too low "
+        "for the 2024-25 build-out, too high for 2022)."
     ),
 }
 """Why the public data cannot get closer, by company, shown beside estimates off by more
@@ -54,14 +55,22 @@ def basis_of(asset_class: str) -> str:
 
 
 def change_effect(
-    inputs: CompanyInputs, effective: Any, fiscal_year_end: Any, *, anticipated: bool
+    inputs: CompanyInputs,
+    effective: Any,
+    fiscal_year_end: Any,
+    *,
+    anticipated: bool,
+    through: Any = None,
 ) -> float:
-    """Estimated fall in depreciation in the fiscal year from the change on ``effective``."""
+    """Estimated fall in depreciation in the fiscal year from the change on ``effective``.
+
+    ``through`` extends the change to later steps whose effect the company reports together
+    with this one (Meta's two 2022 steps); by default only the change on ``effective``.
+    """
+    last = month_index(effective if through is None else through)
     with_change = LifeHistory(
         inputs.lives.initial_years,
-        tuple(
-            c for c in inputs.lives.changes if month_index(c.effective) <= month_index(effective)
-        ),
+        tuple(c for c in inputs.lives.changes if month_index(c.effective) <= last),
     )
     without = inputs.lives.without_changes_from(effective)
     capex = inputs.server_capex
@@ -115,6 +124,31 @@ class DisclosureCheck:
         return "\n".join(lines)
 
 
+_EFFECTS = (
+    "effect_depreciation_usd_bn",
+    "effect_operating_income_usd_bn",
+    "effect_net_income_usd_bn",
+)
+
+
+def _folded_steps(useful_lives: pd.DataFrame, rec: Any, fiscal_year_end: pd.Timestamp) -> Any:
+    """The last later change in the same fiscal year that has no effect of its own, if any.
+
+    A company that makes two steps in one year and states one combined effect (the second
+    step's row carries no figure) is compared with both steps together.
+    """
+    start = pd.Timestamp(rec.effective_date)
+    same = useful_lives.loc[
+        (useful_lives["company"] == rec.company)
+        & (pd.to_datetime(useful_lives["effective_date"]) > start)
+        & (pd.to_datetime(useful_lives["effective_date"]) <= fiscal_year_end)
+    ]
+    silent = same.groupby("change_id").filter(lambda g: g[list(_EFFECTS)].isna().all().all())
+    if silent.empty:
+        return None
+    return pd.to_datetime(silent["effective_date"]).max()
+
+
 def disclosed_effects(
     useful_lives: pd.DataFrame, inputs: Mapping[str, CompanyInputs]
 ) -> DisclosureCheck:
@@ -140,8 +174,13 @@ def disclosed_effects(
         if fy.empty:
             continue
         basis = basis_of(str(rec.asset_class))
+        folded = _folded_steps(useful_lives, rec, fy.index[0])
         estimate = change_effect(
-            company, rec.effective_date, fy.index[0], anticipated=basis == "anticipated"
+            company,
+            rec.effective_date,
+            fy.index[0],
+            anticipated=basis == "anticipated",
+            through=folded,
         )
         rows.append(
             {

@@ -125,6 +125,8 @@ def tranches(capex: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     ends = np.array([month_index(d) for d in capex.index])
     if len(set(ends.tolist())) != len(ends):
         raise SpecificationError("capex has two values for the same fiscal year")
+    if np.any(np.diff(np.sort(ends)) % MONTHS_PER_YEAR != 0):
+        raise SpecificationError("capex fiscal-year ends must fall in the same month every year")
     offsets = np.arange(-MONTHS_PER_YEAR + 1, 1)
     months = (ends[:, None] + offsets[None, :]).ravel()
     costs = np.repeat(values / MONTHS_PER_YEAR, MONTHS_PER_YEAR)

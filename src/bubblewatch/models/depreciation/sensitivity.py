@@ -119,9 +119,11 @@ class ProfitSensitivity:
                 )
             )
         if not np.isnan(self.growth_share):
+            first, final, complete = self.growth_span
             parts.append(
-                f"  share of operating-income growth {t['period'].iloc[0]}-{last['period']} "
-                f"from life changes: {self.growth_share:.1%}"
+                f"  share of operating-income growth {first}-{final} from life changes: "
+                f"{self.growth_share:.1%}"
+                + ("" if complete else " (capex history shorter than the longest life)")
             )
         return "\n".join(parts)
 

@@ -7,6 +7,7 @@ choice the user is expected to vary, and says so wherever it is shown.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -70,6 +71,10 @@ def override(items: Mapping[str, Assumption], values: Mapping[str, float]) -> di
             number = float(value)
         except (TypeError, ValueError) as exc:
             raise SpecificationError(f"assumption {name!r} needs a number, got {value!r}") from exc
+        if not math.isfinite(number) or number < 0:
+            raise SpecificationError(
+                f"assumption {name!r} must be a finite number >= 0, got {value!r}"
+            )
         if number != out[name].value:
             out[name] = replace(out[name], value=number, source_id=None, note="set by the user")
     return out

@@ -170,9 +170,12 @@ def gpu_life(
     return accelerator_life(path, a, name=f"{CHIP} bought {pd.Timestamp(purchased):%Y-%m}")
 
 
-def fleet_assumptions(table: pd.DataFrame) -> dict[str, Assumption]:
-    """Fleet-cascade inputs derived from the table (prices, running cost, compute growth)."""
-    a = default_assumptions(table)
+def fleet_assumptions(
+    table: pd.DataFrame, overrides: Mapping[str, float] | None = None
+) -> dict[str, Assumption]:
+    """Fleet-cascade inputs derived from the table (prices, running cost, compute growth);
+    ``overrides`` of the single-GPU assumptions flow into the running cost."""
+    a = override(default_assumptions(table), overrides or {})
     fitted = trend(table)
     h100 = _row(table, CHIP, "bf16_dense_tflops")
     b200 = _row(table, "B200", "bf16_dense_tflops")
@@ -213,10 +216,11 @@ def fleet_assumptions(table: pd.DataFrame) -> dict[str, Assumption]:
 
 
 def default_fleet(
-    table: pd.DataFrame, **changes: Any
+    table: pd.DataFrame, overrides: Mapping[str, float] | None = None, **changes: Any
 ) -> tuple[FleetScenario, dict[str, Assumption]]:
-    """A fleet scenario whose prices and costs come from the table; ``changes`` override it."""
-    a = fleet_assumptions(table)
+    """A fleet scenario whose prices and costs come from the table; ``changes`` override its
+    fields, ``overrides`` the single-GPU assumptions behind its running cost."""
+    a = fleet_assumptions(table, overrides)
     values: dict[str, Any] = {k: v.value for k, v in a.items()}
     values["start_year"] = PURCHASED.year
     unknown = set(changes) - set(FleetScenario.__dataclass_fields__)

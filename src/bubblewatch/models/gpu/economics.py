@@ -134,16 +134,17 @@ class AcceleratorLife:
 
     def summary(self) -> str:
         breakeven = (
-            f"year {self.cash_breakeven_year}"
+            f"stops covering running cost in year {self.cash_breakeven_year}"
             if self.cash_breakeven_year
-            else f"not within {len(self.table)} years"
+            else f"covers running cost in all {len(self.table)} years modelled"
         )
         return (
-            f"{self.name}, {self.path.name} prices ({self.path.description}): rent stops covering "
-            f"running cost in {breakeven}; value in use at purchase ${self.value_at_purchase:,.0f} "
+            f"{self.name}, {self.path.name} prices ({self.path.description}): rent "
+            f"{breakeven}; value in use at purchase ${self.value_at_purchase:,.0f} "
             f"against a cost of ${self.assumptions['purchase_usd'].value:,.0f} (NPV "
-            f"${self.npv:,.0f}); the economic depreciation curve is closest to straight-line "
-            f"over {self.matched_straight_line_life:g} years."
+            f"${self.npv:,.0f}); over a {len(self.table)}-year horizon the economic "
+            f"depreciation curve is closest to straight-line over "
+            f"{self.matched_straight_line_life:g} years."
         )
 
     def figure(self) -> go.Figure:
