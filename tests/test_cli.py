@@ -411,3 +411,33 @@ def test_gpu_life_bad_input_exits_2(home: Path) -> None:
         proc = run_cli("gpu-life", *args)
         assert proc.returncode == 2, (args, proc.stderr)
         _no_traceback(proc)
+
+
+def test_deals_and_stress(home: Path) -> None:
+    proc = run_cli("deals")
+    assert proc.returncode == 0, proc.stderr
+    assert "NVIDIA → OpenAI → Oracle → NVIDIA" in proc.stdout
+    payload = json.loads(run_cli("deals", "--status", "binding", "--json").stdout)
+    assert 0 <= payload["circular_share"] <= 1
+    assert all(c["source_ids"] for c in payload["cycles"])
+    proc = run_cli("stress", "--shock", "OpenAI=0.4")
+    assert proc.returncode == 0, proc.stderr
+    assert "OpenAI pays 60%" in proc.stdout and "Oracle" in proc.stdout
+    payload = json.loads(run_cli("stress", "--shock", "OpenAI=0.4", "--json").stdout)
+    assert payload["clearing"]["defaulted_in_order"][0] == "OpenAI"
+    assert payload["buffers"]["Oracle"]["origin"].startswith("operating cash flow")
+
+
+def test_deals_and_stress_bad_input_exits_2(home: Path) -> None:
+    for args in (
+        ("deals", "--since", "2025-13-01"),
+        ("deals", "--status", "rumour"),
+        ("stress", "--shock", "Nobody=0.4"),
+        ("stress", "--shock", "OpenAI=2"),
+        ("stress", "--shock", "OpenAI"),
+        ("stress", "--shock", "OpenAI=0.4", "--buffer", "OpenAI=-1"),
+        ("stress", "--shock", "OpenAI=0.4", "--default-term", "0"),
+    ):
+        proc = run_cli(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        _no_traceback(proc)

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
@@ -674,6 +675,125 @@ def gpu_life_command(
     out.print(life.assumptions_table().to_string(index=False), highlight=False, soft_wrap=True)
     out.print("")
     out.print(cascade.summary(), highlight=False, soft_wrap=True)
+
+
+@app.command("deals")
+def deals_command(
+    since: Annotated[
+        str | None, typer.Option("--since", help="First deal date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last deal date (YYYY-MM-DD).")
+    ] = None,
+    deal_type: Annotated[
+        list[str] | None, typer.Option("--type", help="Deal type(s) to keep (repeatable).")
+    ] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option("--status", help="binding, announced or letter_of_intent (repeatable)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The AI deal network: money loops, self-financed sales and the circular share of flows."""
+    from bubblewatch.models import financing
+
+    try:
+        for value in (since, until):
+            if value is not None:
+                pd.Timestamp(value)
+    except ValueError as exc:
+        raise SpecificationError(f"dates must be YYYY-MM-DD: {exc}") from exc
+    with Store.open() as store:
+        deals = store.read("deals")
+    rows = financing.select(deals, since=since, until=until, types=deal_type, statuses=status)
+    graph = financing.network(rows)
+    loops = financing.cycles(graph)
+    sales = financing.circular_sales(graph)
+    share = financing.circular_share(graph)
+    if as_json:
+        payload = {
+            "deals": len(rows),
+            "firms": graph.number_of_nodes(),
+            "circular_share": share,
+            "cycles": [
+                {
+                    "firms": list(c.firms),
+                    "amounts_usd_bn": list(c.amounts),
+                    "bottleneck_usd_bn": c.bottleneck,
+                    "deal_ids": [list(d) for d in c.deal_ids],
+                    "source_ids": list(c.source_ids),
+                }
+                for c in loops
+            ],
+            "sellers": sales.reset_index().to_dict(orient="records"),
+        }
+        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        return
+    out.print(
+        f"{len(rows)} deals, {graph.number_of_nodes()} firms; {share:.1%} of the money flow goes "
+        "round loops (greedy cycle cancellation).",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for c in loops[:15]:
+        amounts = ", ".join(f"{a:,.1f}" for a in c.amounts)
+        out.print(
+            f"  {c.label()}: ${c.bottleneck:,.1f}bn can go round ({amounts})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if not sales.empty:
+        out.print(
+            sales.to_string(float_format=lambda v: f"{v:,.2f}"), highlight=False, soft_wrap=True
+        )
+
+
+@app.command("stress")
+def stress_command(
+    shock: Annotated[
+        list[str],
+        typer.Option("--shock", help="FIRM=SHARE it fails to pay this year, e.g. OpenAI=0.4."),
+    ],
+    buffer: Annotated[
+        list[str] | None, typer.Option("--buffer", help="FIRM=USD bn of buffer (repeatable).")
+    ] = None,
+    other_buffer: Annotated[
+        float, typer.Option("--other-buffer", help="Buffer (USD bn) of firms without data.")
+    ] = 0.0,
+    default_term: Annotated[
+        float, typer.Option("--default-term", help="Years over which undated deals are owed.")
+    ] = 5.0,
+    all_statuses: Annotated[
+        bool,
+        typer.Option("--all-statuses", help="Count announced deals and letters of intent too."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Eisenberg-Noe clearing and DebtRank on a year's obligations of the deal network."""
+    from bubblewatch.models import stress as stress_model
+    from bubblewatch.models.gpu.assumptions import parse_assignments
+
+    shocks = stress_model.parse_shocks(shock)
+    buffers = parse_assignments(buffer or [])
+    if not np.isfinite(other_buffer) or other_buffer < 0:
+        raise SpecificationError("--other-buffer must be a finite number >= 0")
+    with Store.open() as store:
+        deals = store.read("deals")
+        financials = store.read("financials")
+    statuses = ("binding", "announced", "letter_of_intent") if all_statuses else ("binding",)
+    result = stress_model.stress(
+        deals,
+        financials,
+        shocks,
+        buffer_overrides=buffers,
+        other_buffer=other_buffer,
+        statuses=statuses,
+        default_term=default_term,
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
+        return
+    out.print(result.summary(), highlight=False, soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> None:
