@@ -132,6 +132,7 @@ FINANCIALS = TableSchema(
                 "ppe_gross_total",
                 "ppe_land_gross",
                 "ppe_construction_in_progress",
+                "remaining_performance_obligations",
             },
         ),
         _c("period"),
@@ -193,6 +194,7 @@ DEALS = TableSchema(
         _c("amount_basis", allowed={"headline", "up_to", "estimate", "undisclosed"}),
         _c("status", allowed={"announced", "binding", "letter_of_intent"}),
         _c("source_id"),
+        _c("term_years", "float", required=False),
     ),
     key=("deal_id",),
 )
