@@ -177,3 +177,91 @@ def test_stress_by_hand_on_the_toy_network() -> None:
     assert stress.parse_shocks(["B=0.5,C=1"]) == {"B": 0.5, "C": 1.0}
     with pytest.raises(SpecificationError):
         stress.parse_shocks(["B"])
+
+
+def test_funding_by_hand() -> None:
+    """FY2025: capex 100, finance leases 10, buybacks 20, OCF 90: gap 40. It issued 25 of
+    debt (and commercial paper rose 5) and sponsors a 20 vehicle: outside money 50, covering
+    1.25x the gap; external share 50 / (50 + 90)."""
+    from bubblewatch.models.funding import funding
+
+    def row(metric: str, value: float) -> tuple[object, ...]:
+        return ("Co", metric, "FY2025", "2025-12-31", value, "usd_bn", "s")
+
+    fin = pd.DataFrame(
+        [
+            row("capex", 100),
+            row("finance_leases", 10),
+            row("buybacks", 20),
+            row("operating_cash_flow", 90),
+            row("debt_issued", 25),
+            row("commercial_paper_net", 5),
+        ],
+        columns=["entity", "metric", "period", "fiscal_year_end", "value", "unit", "source_id"],
+    )
+    debt = pd.DataFrame(
+        [
+            (
+                "v1",
+                pd.Timestamp("2025-06-01"),
+                "Co vehicle",
+                "dc_vehicle",
+                "project_finance",
+                20.0,
+                "USD",
+                None,
+                "",
+                "d1",
+                "Co",
+            ),
+            (
+                "b1",
+                pd.Timestamp("2025-03-01"),
+                "Co",
+                "hyperscaler",
+                "ig_bond",
+                99.0,
+                "USD",
+                None,
+                "",
+                "d2",
+                "Co",
+            ),
+        ],
+        columns=[
+            "issue_id",
+            "date",
+            "issuer",
+            "issuer_type",
+            "instrument",
+            "amount_usd_bn",
+            "currency",
+            "max_maturity_years",
+            "note",
+            "source_id",
+            "sponsor",
+        ],
+    )
+    f = funding(fin, debt, TOY.iloc[:0], companies=["Co"])
+    r = f.table.iloc[0]
+    assert r["gap"] == pytest.approx(40)
+    assert r["bonds_and_loans"] == pytest.approx(30)  # the cash-flow line wins over the table
+    assert r["outside_money"] == pytest.approx(50)
+    assert r["gap_coverage"] == pytest.approx(1.25)
+    assert r["external_share"] == pytest.approx(50 / 140)
+    assert "1.2x the gap" in f.reading() or "1.3x the gap" in f.reading()
+
+
+def test_cycles_agree_with_the_depth_first_enumeration() -> None:
+    """networkx's simple cycles and the report's own depth-first enumeration find the same
+    loops in the shipped deal graph."""
+    from bubblewatch.report.frames import money_cycles
+
+    g = financing.network(load_table("deals"))
+    edges = financing.money_edges(g)
+    mine = {frozenset(c.firms) for c in financing.cycles(g, max_length=5)}
+    other = {
+        frozenset(c)
+        for c in money_cycles(zip(edges["payer"], edges["payee"], strict=True), max_length=5)
+    }
+    assert mine == other

@@ -115,10 +115,10 @@ def test_to_frame_has_one_row_per_figure(assessment: Assessment) -> None:
 
 
 def test_readings_quote_their_own_evidence(assessment: Assessment) -> None:
-    # The funding reading states the capex / OCF share shown in its evidence.
+    # The funding reading states the outside money shown in its evidence.
     funding = assessment.section("funding")
-    share = next(e for e in funding.evidence if e.label.startswith("Capex as a share"))
-    assert f"{share.value:.0%}" in funding.reading
+    outside = next(e for e in funding.evidence if "bonds, loans and sponsored" in e.label)
+    assert f"${outside.value:,.0f}bn" in funding.reading
     markets = assessment.section("markets")
     cape = next(e for e in markets.evidence if e.label.startswith("S&P 500 CAPE"))
     assert f"{cape.value:.1f}" in markets.reading

@@ -54,6 +54,18 @@ def test_a_new_snapshot_is_added_as_a_vintage_not_an_overwrite(home: Path) -> No
         assert len(store.read("deals")) == len(load_table("deals"))
 
 
+def test_a_newer_snapshot_with_added_columns_loads_into_an_older_store(home: Path) -> None:
+    """A store built before a table gained a column (here ``debt.sponsor``) takes the newer
+    snapshot as a new vintage: the column is added, older rows leave it empty."""
+    with Store.open() as store:
+        con = store._con
+        con.execute('ALTER TABLE debt DROP COLUMN "sponsor"')
+        con.execute("UPDATE bw_vintages SET fingerprint = 'older'")
+    with Store.open() as store:
+        assert len(store.vintages()["vintage_id"].unique()) == 2
+        pd.testing.assert_frame_equal(store.read("debt"), load_table("debt"), check_dtype=False)
+
+
 def _write(path: Path, text: str) -> Path:
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
     return path

@@ -103,6 +103,21 @@ def _ddl(schema: TableSchema) -> str:
     return f'CREATE TABLE IF NOT EXISTS "{schema.name}" ({cols}, vintage_id BIGINT NOT NULL)'
 
 
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, schema: TableSchema) -> None:
+    """Columns a newer dataset adds to a table an older store already holds (empty in old rows)."""
+    have = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [schema.name]
+        ).fetchall()
+    }
+    for column in schema.columns:
+        if column.name not in have:
+            con.execute(
+                f'ALTER TABLE "{schema.name}" ADD COLUMN "{column.name}" {_SQL_TYPES[column.type]}'
+            )
+
+
 _META_DDL = (
     "CREATE TABLE IF NOT EXISTS bw_vintages (vintage_id BIGINT, table_name VARCHAR, "
     "origin VARCHAR, fingerprint VARCHAR, rows BIGINT, loaded_at TIMESTAMP)",
@@ -243,11 +258,16 @@ class Store:
         vintage: int,
     ) -> None:
         con.execute(_ddl(schema))
+        _add_missing_columns(con, schema)
         staged = frame[list(schema.column_names)]
         con.register("bw_staged", staged)
         try:
+            names = ", ".join(f'"{c.name}"' for c in schema.columns)
             casts = ", ".join(f'CAST("{c.name}" AS {_SQL_TYPES[c.type]})' for c in schema.columns)
-            con.execute(f'INSERT INTO "{schema.name}" SELECT {casts}, {vintage} FROM bw_staged')
+            con.execute(
+                f'INSERT INTO "{schema.name}" ({names}, vintage_id) '
+                f"SELECT {casts}, {vintage} FROM bw_staged"
+            )
         finally:
             con.unregister("bw_staged")
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -18,12 +17,12 @@ from bubblewatch.models.market import basket_index
 from bubblewatch.models.market import context as market_context
 from bubblewatch.report.assessment import Evidence, Section
 from bubblewatch.report.depreciation_section import build_depreciation
+from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
 from bubblewatch.report.frames import (
     drawdown,
     fiscal_panel,
     latest_by_published,
     market_series,
-    money_cycles,
 )
 from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
@@ -214,121 +213,6 @@ def build_markets(t: Tables) -> Section:
     )
 
 
-def build_circularity(t: Tables) -> Section:
-    deals = t["deals"].copy()
-    flows = deals.dropna(subset=["money_from", "money_to"])
-    flows = flows.loc[~flows["money_from"].str.contains(";") & ~flows["money_to"].str.contains(";")]
-    cycles = money_cycles(zip(flows["money_from"], flows["money_to"], strict=True))
-    amounts = flows.groupby(["money_from", "money_to"])["amount_usd_bn"].sum(min_count=1)
-    money = deals.dropna(subset=["money_from", "money_to"])
-    total = float(money["amount_usd_bn"].sum())
-    soft = money["status"].ne("binding")
-    soft_share = float(money.loc[soft, "amount_usd_bn"].sum() / total) if total else float("nan")
-    all_ids = tuple(dict.fromkeys(deals["source_id"]))
-    # The debate's loop first (C13), then the shortest loops.
-    ranked = sorted(cycles, key=lambda c: (not {"NVIDIA", "OpenAI", "Oracle"} <= set(c), len(c), c))
-    key = ranked[0] if ranked else None
-    evidence = [
-        Evidence(
-            f"Deals recorded ({deals['date'].min():%Y}-{deals['date'].max():%Y})",
-            float(len(deals)),
-            "count",
-            all_ids,
-        ),
-        Evidence("Headline value of deals that move money", total, "usd_bn", all_ids),
-        Evidence("Share of headline value not yet binding", soft_share, "share", all_ids),
-        Evidence("Closed money loops in the deal graph", float(len(cycles)), "count", all_ids),
-    ]
-    if key is not None:
-        legs = list(zip(key, (*key[1:], key[0]), strict=True))
-        leg_ids = tuple(
-            dict.fromkeys(
-                flows.loc[flows["money_from"].eq(a) & flows["money_to"].eq(b), "source_id"].iloc[0]
-                for a, b in legs
-            )
-        )
-        smallest = min((float(amounts.get((a, b), np.nan)) for a, b in legs), default=float("nan"))
-        evidence.append(
-            Evidence(
-                "Loop " + " → ".join((*key, key[0])) + ": smallest disclosed leg",
-                smallest,
-                "usd_bn",
-                leg_ids,
-            )
-        )
-    evidence.append(
-        Evidence(
-            "The debate's circle (C13)",
-            "NVIDIA → OpenAI → Oracle → NVIDIA, ~$100B each",
-            "text",
-            _claim_sources(t["claims"], "C13"),
-        )
-    )
-    fig = _network_figure(flows)
-    loop_text = " → ".join((*key, key[0])) if key else "none"
-    reading = (
-        f"{len(deals)} deals link the AI firms and the {len(money)} that move money total "
-        f"${total:,.0f}bn in headline terms; the money-flow graph has {len(cycles)} closed loops "
-        f"(e.g. {loop_text}), and {soft_share:.0%} of that value is not yet binding."
-    )
-    return Section(
-        "circularity",
-        "The AI 'debt circle'",
-        "Do the NVIDIA–OpenAI–Oracle–AMD deals form a closed loop of money?",
-        reading,
-        tuple(evidence),
-        fig,
-        headline=1,
-    )
-
-
-def _network_figure(flows: pd.DataFrame) -> go.Figure:
-    received = flows.groupby("money_to")["amount_usd_bn"].sum()
-    nodes = sorted(set(flows["money_from"]) | set(flows["money_to"]))
-    angle = np.linspace(0, 2 * np.pi, len(nodes), endpoint=False)
-    pos = {n: (float(np.cos(a)), float(np.sin(a))) for n, a in zip(nodes, angle, strict=True)}
-    fig = go.Figure()
-    for rec in flows.itertuples():
-        (x0, y0), (x1, y1) = pos[rec.money_from], pos[rec.money_to]
-        fig.add_annotation(
-            x=x1,
-            y=y1,
-            ax=x0,
-            ay=y0,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=3,
-            arrowsize=1.2,
-            arrowwidth=1,
-            arrowcolor="rgba(80,80,160,0.45)",
-            standoff=8,
-        )
-    size = [8 + 2.5 * np.sqrt(float(received.get(n, 0.0))) for n in nodes]
-    fig.add_trace(
-        go.Scatter(
-            x=[pos[n][0] for n in nodes],
-            y=[pos[n][1] for n in nodes],
-            mode="markers+text",
-            text=nodes,
-            textposition="top center",
-            marker={"size": size, "color": "#c0392b"},
-            hovertext=[f"{n}: receives ${received.get(n, 0.0):,.1f}bn" for n in nodes],
-            hoverinfo="text",
-        )
-    )
-    fig.update_layout(
-        **{**_LAYOUT, "height": 620},
-        title="Money flows between deal parties (arrow: payer → payee)",
-        xaxis={"visible": False},
-        yaxis={"visible": False, "scaleanchor": "x"},
-        showlegend=False,
-    )
-    return fig
-
-
 def hyperscaler_years(t: Tables, metrics: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-firm fiscal-year panel of ``metrics`` and its yearly sums over the five hyperscalers.
 
@@ -345,86 +229,6 @@ def hyperscaler_years(t: Tables, metrics: list[str]) -> tuple[pd.DataFrame, pd.D
 
 def _ids(rows: pd.DataFrame, metrics: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sid for m in metrics for sid in rows[f"src_{m}"]))
-
-
-def build_funding(t: Tables) -> Section:
-    metrics = ["capex", "operating_cash_flow"]
-    panel, yearly = hyperscaler_years(t, metrics)
-    latest = yearly.index.max()
-    last = panel.loc[panel["period"] == latest]
-    ids = _ids(last, metrics)
-    debt = t["debt"]
-    debt_total = float(debt["amount_usd_bn"].sum())
-    private = float(
-        debt.loc[
-            debt["instrument"].isin(["private_credit", "project_finance", "term_loan"]),
-            "amount_usd_bn",
-        ].sum()
-    )
-    debt_ids = tuple(dict.fromkeys(debt["source_id"]))
-    ratio = float(yearly.loc[latest, "capex"] / yearly.loc[latest, "operating_cash_flow"])
-    evidence = [
-        Evidence(
-            f"Capex, {len(last)} hyperscalers, {latest}",
-            float(yearly.loc[latest, "capex"]),
-            "usd_bn",
-            ids,
-        ),
-        Evidence(
-            f"Operating cash flow, same firms, {latest}",
-            float(yearly.loc[latest, "operating_cash_flow"]),
-            "usd_bn",
-            ids,
-        ),
-        Evidence(f"Capex as a share of operating cash flow, {latest}", ratio, "share", ids),
-    ]
-    for rec in last.sort_values("entity").itertuples():
-        evidence.append(
-            Evidence(
-                f"{rec.entity}: capex / operating cash flow, {latest}",
-                float(rec.capex / rec.operating_cash_flow),
-                "share",
-                tuple(dict.fromkeys((rec.src_capex, rec.src_operating_cash_flow))),
-            )
-        )
-    evidence += [
-        Evidence(
-            f"Bonds and loans by AI issuers, {debt['date'].min():%Y}-{debt['date'].max():%Y}",
-            debt_total,
-            "usd_bn",
-            debt_ids,
-        ),
-        Evidence(
-            "of which private credit, term loans and project finance", private, "usd_bn", debt_ids
-        ),
-    ]
-    fig = go.Figure()
-    for entity in HYPERSCALERS:
-        rows = panel.loc[panel["entity"] == entity].sort_values("period")
-        fig.add_trace(
-            go.Bar(x=rows["period"], y=rows["capex"] / rows["operating_cash_flow"], name=entity)
-        )
-    fig.add_hline(y=1.0, line_dash="dot", annotation_text="capex = operating cash flow")
-    fig.update_layout(
-        **_LAYOUT,
-        barmode="group",
-        title="Capex / operating cash flow by fiscal year",
-        yaxis={"tickformat": ".0%"},
-    )
-    reading = (
-        f"In {latest} the hyperscalers' capex was {ratio:.0%} of their operating cash flow, and AI issuers "
-        f"raised ${debt_total:,.0f}bn of bonds and loans in the table, ${private:,.0f}bn of it private "
-        "credit or project finance: outside money is still flowing in."
-    )
-    return Section(
-        "funding",
-        "Who funds the build-out?",
-        "Is the build-out paid from cash flow, or does it need outside money that could stop?",
-        reading,
-        tuple(evidence),
-        fig,
-        headline=2,
-    )
 
 
 _GDP_PARTS = {
@@ -724,53 +528,6 @@ def build_power(t: Tables) -> Section:
         "power",
         "The compute and power gap",
         "How many gigawatts are needed, and how many can be built?",
-        reading,
-        tuple(evidence),
-        fig,
-    )
-
-
-def build_credit(t: Tables) -> Section:
-    debt, market = t["debt"], t["market"]
-    evidence = []
-    for ticker in ("CRWV", "NBIS", "ORCL"):
-        prices, src = market_series(market, ticker, "adj_close")
-        evidence.append(
-            Evidence(
-                f"{ticker} below its month-end high ({prices.index[-1]:%b %Y})",
-                float(drawdown(prices).iloc[-1]),
-                "share",
-                (src,),
-            )
-        )
-    by_type = debt.groupby("issuer_type")["amount_usd_bn"].sum().sort_values(ascending=False)
-    for issuer_type, amount in by_type.items():
-        ids = tuple(dict.fromkeys(debt.loc[debt["issuer_type"] == issuer_type, "source_id"]))
-        evidence.append(
-            Evidence(
-                f"Debt raised by {issuer_type.replace('_', ' ')}s", float(amount), "usd_bn", ids
-            )
-        )
-    frame = debt.assign(quarter=debt["date"].dt.to_period("Q").astype(str))
-    fig = go.Figure()
-    for instrument, rows in frame.groupby("instrument"):
-        q = rows.groupby("quarter")["amount_usd_bn"].sum()
-        fig.add_trace(go.Bar(x=q.index, y=q.to_numpy(), name=str(instrument)))
-    fig.update_layout(
-        **_LAYOUT,
-        barmode="stack",
-        title="AI-related debt issuance by quarter and instrument (USD bn)",
-    )
-    crwv = evidence[0].value
-    reading = (
-        f"CoreWeave's shares close {-float(crwv):.0%} below their month-end high and the table holds "
-        f"${debt['amount_usd_bn'].sum():,.0f}bn of AI-related debt, with neoclouds and data-center vehicles "
-        f"carrying ${by_type.get('neocloud', 0.0) + by_type.get('dc_vehicle', 0.0):,.0f}bn of it."
-    )
-    return Section(
-        "credit",
-        "Credit and neocloud gauges",
-        "Do credit markets and neocloud shares signal stress?",
         reading,
         tuple(evidence),
         fig,

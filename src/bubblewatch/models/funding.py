@@ -1,0 +1,209 @@
+"""The internal-loop test: who pays for the build-out, and does outside money still come in?
+
+For hyperscaler :math:`c` in fiscal year :math:`y` (USD bn):
+
+* capex :math:`K` (cash purchases of PP&E) plus finance leases :math:`F` where reported;
+* operating cash flow :math:`O`; free cash flow after capex :math:`O - K`; capex over
+  operating cash flow :math:`K / O`;
+* the *gap* :math:`G = \\max(0, K + F + P - O)`, with :math:`P` buybacks and dividends where
+  the dataset has them (money returned to shareholders must be funded too);
+* outside money :math:`X`: debt the company issued in the year (the cash-flow statement's
+  proceeds from issuing debt, ``debt_issued``, plus any net rise in commercial paper; where
+  the dataset lacks that line, the ``debt`` table's bonds and loans with the company as
+  issuer) and off-balance-sheet vehicles it sponsors (data-centre vehicles whose tenant it
+  is, e.g. Meta's Hyperion joint venture);
+* the *external-funding share* :math:`X / (X + O)` and the *gap coverage* :math:`X / G`.
+
+The debate's test ("a loop exists only when outside money stops") is stated as a reading:
+outside money still covers :math:`X/G` of the gap. For the ecosystem (all issuers in the
+``debt`` table and binding equity raised by AI labs and neoclouds in ``deals``) outside
+money is summed by calendar year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.errors import DataError
+
+HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
+AI_RAISERS = ("OpenAI", "Anthropic", "xAI", "CoreWeave", "Nebius", "Mistral")
+_TO_BN = {"usd_m": 1e-3, "usd_bn": 1.0}
+
+
+def _fiscal(financials: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+    rows = financials.loc[
+        financials["metric"].isin(list(metrics))
+        & financials["period"].astype(str).str.fullmatch(r"FY\d{4}")
+    ].copy()
+    rows["usd_bn"] = rows["value"].astype(float) * rows["unit"].map(_TO_BN)
+    rows["fiscal_year_end"] = pd.to_datetime(rows["fiscal_year_end"])
+    return rows
+
+
+def _year_of(date: pd.Timestamp, ends: pd.Series) -> pd.Timestamp | None:
+    """The fiscal-year end whose year contains ``date`` (ends sorted ascending)."""
+    for end in ends:
+        if date <= end and date > end - pd.DateOffset(years=1):
+            return pd.Timestamp(end)
+    return None
+
+
+@dataclass(frozen=True)
+class Funding:
+    """Funding of capex by source, per hyperscaler and year, and for the ecosystem."""
+
+    table: pd.DataFrame
+    ecosystem: pd.DataFrame
+    source_ids: tuple[str, ...]
+
+    def latest(self) -> pd.DataFrame:
+        """Each company's latest fiscal year with operating cash flow and capex."""
+        t = self.table.dropna(subset=["operating_cash_flow", "capex"])
+        return t.sort_values("fiscal_year_end").groupby("company").tail(1).set_index("company")
+
+    def coverage(self, year: int | None = None) -> tuple[float, float, float]:
+        """(gap, outside money, coverage) over the five companies' fiscal years ending in ``year``."""
+        t = self.table.dropna(subset=["operating_cash_flow", "capex"])
+        year = int(t["fiscal_year_end"].dt.year.max()) if year is None else year
+        rows = t.loc[t["fiscal_year_end"].dt.year == year]
+        gap = float(rows["gap"].sum())
+        outside = float(rows["outside_money"].sum())
+        return gap, outside, (outside / gap if gap > 0 else float("nan"))
+
+    def reading(self) -> str:
+        t = self.table.dropna(subset=["operating_cash_flow", "capex"])
+        year = int(t["fiscal_year_end"].dt.year.max())
+        gap, outside, cover = self.coverage(year)
+        eco = self.ecosystem
+        eco_text = ""
+        if year in eco.index:
+            eco_text = (
+                f" Across AI issuers outside money reached ${float(eco.loc[year, 'outside_money']):,.0f}bn "
+                f"in {year}."
+            )
+        capex = float(t.loc[t["fiscal_year_end"].dt.year == year, "capex"].sum())
+        if gap <= 0.05 * capex:
+            return (
+                f"In fiscal {year} operating cash flow covered the hyperscalers' capex, finance "
+                f"leases and payouts (to within ${gap:,.0f}bn), and they still raised ${outside:,.0f}bn of bonds, loans and "
+                f"sponsored vehicles: no loop is needed yet.{eco_text}"
+            )
+        if cover >= 1:
+            return (
+                f"In fiscal {year} the hyperscalers' capex, finance leases and payouts exceeded their "
+                f"operating cash flow by ${gap:,.0f}bn and outside money brought ${outside:,.0f}bn, "
+                f"{cover:.1f}x the gap: the bond and private-credit markets are still open.{eco_text}"
+            )
+        return (
+            f"In fiscal {year} the hyperscalers' capex, finance leases and payouts exceeded their "
+            f"operating cash flow by ${gap:,.0f}bn; outside money covers only {cover:.0%} of it.{eco_text}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            out = []
+            for rec in frame.reset_index().to_dict(orient="records"):
+                out.append(
+                    {
+                        k: (
+                            None
+                            if isinstance(v, float) and np.isnan(v)
+                            else (f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else v)
+                        )
+                        for k, v in rec.items()
+                    }
+                )
+            return out
+
+        return {
+            "reading": self.reading(),
+            "companies": records(self.table),
+            "ecosystem": records(self.ecosystem),
+            "source_ids": list(self.source_ids),
+        }
+
+
+def funding(
+    financials: pd.DataFrame,
+    debt: pd.DataFrame,
+    deals: pd.DataFrame,
+    companies: Sequence[str] = HYPERSCALERS,
+) -> Funding:
+    """Capex funding by source for ``companies``, and outside money for the ecosystem."""
+    metrics = [
+        "capex",
+        "finance_leases",
+        "operating_cash_flow",
+        "buybacks",
+        "dividends_paid",
+        "debt_issued",
+        "commercial_paper_net",
+    ]
+    fin = _fiscal(financials, metrics)
+    fin = fin.loc[fin["entity"].isin(list(companies))]
+    if fin.empty:
+        raise DataError("no fiscal-year capex or cash flow for the companies asked")
+    wide = fin.pivot_table(
+        index=["entity", "fiscal_year_end"], columns="metric", values="usd_bn", aggfunc="first"
+    )
+    for m in metrics:
+        if m not in wide:
+            wide[m] = np.nan
+    wide = wide.reset_index().rename(columns={"entity": "company"})
+    wide["period"] = [f"FY{d.year}" for d in wide["fiscal_year_end"]]
+    loans = debt.copy()
+    loans["date"] = pd.to_datetime(loans["date"])
+    on_balance = dict.fromkeys(range(len(wide)), 0.0)
+    off_balance = dict.fromkeys(range(len(wide)), 0.0)
+    sources: list[str] = list(fin["source_id"])
+    for company, group in wide.groupby("company"):
+        ends = group["fiscal_year_end"].sort_values()
+        own = loans.loc[loans.get("sponsor", pd.Series(index=loans.index)) == company]
+        for rec in own.itertuples(index=False):
+            end = _year_of(rec.date, ends)
+            if end is None:
+                continue
+            i = group.index[group["fiscal_year_end"] == end][0]
+            if rec.issuer_type == "dc_vehicle":
+                off_balance[i] += float(rec.amount_usd_bn)
+            else:
+                on_balance[i] += float(rec.amount_usd_bn)
+            sources.append(rec.source_id)
+    from_table = pd.Series(on_balance)
+    reported = wide["debt_issued"] + wide["commercial_paper_net"].fillna(0.0).clip(lower=0.0)
+    wide["bonds_and_loans"] = reported.where(wide["debt_issued"].notna(), from_table)
+    wide["sponsored_vehicles"] = pd.Series(off_balance)
+    leases = wide["finance_leases"].fillna(0.0)
+    payouts = wide["buybacks"].fillna(0.0) + wide["dividends_paid"].fillna(0.0)
+    wide["free_cash_flow"] = wide["operating_cash_flow"] - wide["capex"]
+    wide["capex_to_ocf"] = wide["capex"] / wide["operating_cash_flow"]
+    wide["gap"] = (wide["capex"] + leases + payouts - wide["operating_cash_flow"]).clip(lower=0.0)
+    wide["outside_money"] = wide["bonds_and_loans"] + wide["sponsored_vehicles"]
+    wide["external_share"] = wide["outside_money"] / (
+        wide["outside_money"] + wide["operating_cash_flow"]
+    )
+    wide["gap_coverage"] = np.where(wide["gap"] > 0, wide["outside_money"] / wide["gap"], np.nan)
+    wide = wide.sort_values(["company", "fiscal_year_end"]).reset_index(drop=True)
+
+    loans["year"] = loans["date"].dt.year
+    eco = loans.pivot_table(
+        index="year", columns="issuer_type", values="amount_usd_bn", aggfunc="sum", fill_value=0.0
+    )
+    sources += list(loans["source_id"])
+    eq = deals.loc[
+        (deals["type"] == "equity")
+        & (deals["status"] == "binding")
+        & deals["money_to"].isin(list(AI_RAISERS))
+    ].copy()
+    eq["year"] = pd.to_datetime(eq["date"]).dt.year
+    eco["equity_into_ai_labs_and_neoclouds"] = eq.groupby("year")["amount_usd_bn"].sum()
+    eco = eco.fillna(0.0)
+    eco["outside_money"] = eco.sum(axis=1)
+    sources += list(eq["source_id"])
+    return Funding(wide, eco, tuple(dict.fromkeys(sources)))
