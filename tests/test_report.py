@@ -144,3 +144,16 @@ def test_assessment_refuses_unknown_sources(assessment: Assessment) -> None:
             generated_at=assessment.generated_at,
         )
     assert isinstance(assessment.sources, pd.DataFrame)
+
+
+def test_financing_sections_reproduce_the_debates_facts(assessment: Assessment) -> None:
+    circ = assessment.section("circularity")
+    assert "NVIDIA → OpenAI → Oracle → NVIDIA loop is real" in circ.reading
+    legs = next(e for e in circ.evidence if e.label.startswith("The NVIDIA → OpenAI → Oracle"))
+    assert "letter_of_intent" in str(legs.value) and "announced" in str(legs.value)
+    funding = assessment.section("funding")
+    outside = next(e for e in funding.evidence if "owned by outside funds" in e.label)
+    assert outside.value == pytest.approx(0.8)
+    assert "80% owned by outside funds" in funding.reading
+    credit = assessment.section("credit")
+    assert any(t.startswith("Stress: OpenAI pays 60%") for t, _ in credit.tables)

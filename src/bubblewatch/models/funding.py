@@ -88,10 +88,16 @@ class Funding:
                 f"in {year}."
             )
         capex = float(t.loc[t["fiscal_year_end"].dt.year == year, "capex"].sum())
+        rows = t.loc[(t["fiscal_year_end"].dt.year == year) & (t["gap"] > 0)]
+        short = "".join(
+            f" (all but ${r.gap:,.1f}bn at {r.company})"
+            for r in rows.itertuples()
+            if len(rows) == 1
+        )
         if gap <= 0.05 * capex:
             return (
                 f"In fiscal {year} operating cash flow covered the hyperscalers' capex, finance "
-                f"leases and payouts (to within ${gap:,.0f}bn), and they still raised ${outside:,.0f}bn of bonds, loans and "
+                f"leases and payouts{short}, and they still raised ${outside:,.0f}bn of bonds, loans and "
                 f"sponsored vehicles: no loop is needed yet.{eco_text}"
             )
         if cover >= 1:

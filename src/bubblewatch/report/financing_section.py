@@ -332,6 +332,34 @@ def build_funding(t: Tables) -> Section:
                 result.source_ids,
             )
         )
+    reading = result.reading()
+    est = t["estimates"].set_index("estimate_id")
+    if {"hyperion_outside_ownership", "hyperion_development_cost", "hyperion_bonds"} <= set(
+        est.index
+    ):
+        own = est.loc["hyperion_outside_ownership"]
+        cost = est.loc["hyperion_development_cost"]
+        bonds = est.loc["hyperion_bonds"]
+        evidence += [
+            Evidence(
+                "Meta's Hyperion vehicle: owned by outside funds (Blue Owl)",
+                float(own["value"]) / 100.0,
+                "share",
+                (str(own["source_id"]),),
+            ),
+            Evidence(
+                "Hyperion: bonds sold to outside investors / development cost",
+                float(bonds["value"]) / float(cost["value"]),
+                "x",
+                (str(bonds["source_id"]), str(cost["source_id"])),
+                "the debt, like the equity, sits off Meta's balance sheet",
+            ),
+        ]
+        reading += (
+            f" Meta's Hyperion vehicle is {float(own['value']):.0f}% owned by outside funds, as the "
+            f"debate said, and ${float(bonds['value']):,.1f}bn of bonds sold to outside investors "
+            f"cover its ~${float(cost['value']):,.0f}bn cost."
+        )
     fig = go.Figure()
     for column, name in (
         ("operating_cash_flow", "operating cash flow"),
@@ -374,7 +402,7 @@ def build_funding(t: Tables) -> Section:
         "funding",
         "Who funds the build-out?",
         "Is the build-out paid from cash flow, or does it need outside money that could stop?",
-        result.reading(),
+        reading,
         tuple(evidence),
         fig,
         headline=2,
