@@ -157,3 +157,14 @@ def test_financing_sections_reproduce_the_debates_facts(assessment: Assessment) 
     assert "80% owned by outside funds" in funding.reading
     credit = assessment.section("credit")
     assert any(t.startswith("Stress: OpenAI pays 60%") for t, _ in credit.tables)
+
+
+def test_financing_tables_trace_every_amount_to_sources(assessment: Assessment) -> None:
+    known = set(assessment.sources["source_id"])
+    for sid in ("circularity", "funding", "credit"):
+        for title, frame in assessment.section(sid).tables:
+            assert "sources" in frame.columns, title
+            for cell in frame["sources"]:
+                ids = [x.strip() for x in str(cell).split(",") if x.strip()]
+                assert ids, title
+                assert set(ids) <= known, (title, set(ids) - known)

@@ -255,6 +255,12 @@ def circular_sales(graph: nx.MultiDiGraph) -> pd.DataFrame:
             min(float(v), float(invest.get((seller, buyer), 0.0))) for buyer, v in by_buyer.items()
         )
         shares = by_buyer / total if total > 0 else by_buyer * 0
+        ids = (
+            edges.loc[(edges["payee"] == seller) & edges["type"].isin(SALES), "source_id"].tolist()
+            + edges.loc[
+                (edges["payer"] == seller) & edges["type"].isin(INVESTMENT), "source_id"
+            ].tolist()
+        )
         top = str(by_buyer.idxmax()) if total > 0 else ""
         rows.append(
             {
@@ -265,6 +271,7 @@ def circular_sales(graph: nx.MultiDiGraph) -> pd.DataFrame:
                 "largest_buyer": top,
                 "largest_buyer_share": float(shares.max()) if total > 0 else float("nan"),
                 "hhi": float((shares**2).sum()) if total > 0 else float("nan"),
+                "sources": ", ".join(dict.fromkeys(ids)),
             }
         )
     return pd.DataFrame(rows).set_index("seller") if rows else pd.DataFrame()

@@ -17,7 +17,8 @@ For hyperscaler :math:`c` in fiscal year :math:`y` (USD bn):
 The debate's test ("a loop exists only when outside money stops") is stated as a reading:
 outside money still covers :math:`X/G` of the gap. For the ecosystem (all issuers in the
 ``debt`` table and binding equity raised by AI labs and neoclouds in ``deals``) outside
-money is summed by calendar year.
+money is summed by calendar year, and the part of it that chipmakers put into their own
+customers (equity, warrants, capacity backstops) is shown as vendor financing.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from bubblewatch.errors import DataError
 
 HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
 AI_RAISERS = ("OpenAI", "Anthropic", "xAI", "CoreWeave", "Nebius", "Mistral")
+VENDORS = ("NVIDIA", "AMD", "Broadcom")
+"""Chipmakers whose equity stakes and backstops in their customers count as vendor financing."""
 _TO_BN = {"usd_m": 1e-3, "usd_bn": 1.0}
 
 
@@ -150,6 +153,7 @@ def funding(
         "dividends_paid",
         "debt_issued",
         "commercial_paper_net",
+        "equity_issued",
     ]
     fin = _fiscal(financials, metrics)
     fin = fin.loc[fin["entity"].isin(list(companies))]
@@ -166,6 +170,7 @@ def funding(
     loans = debt.copy()
     loans["date"] = pd.to_datetime(loans["date"])
     on_balance = dict.fromkeys(range(len(wide)), 0.0)
+    row_debt_ids: dict[int, list[str]] = {}
     off_balance = dict.fromkeys(range(len(wide)), 0.0)
     sources: list[str] = list(fin["source_id"])
     for company, group in wide.groupby("company"):
@@ -181,9 +186,19 @@ def funding(
             else:
                 on_balance[i] += float(rec.amount_usd_bn)
             sources.append(rec.source_id)
+            row_debt_ids.setdefault(int(i), []).append(str(rec.source_id))
     from_table = pd.Series(on_balance)
     reported = wide["debt_issued"] + wide["commercial_paper_net"].fillna(0.0).clip(lower=0.0)
     wide["bonds_and_loans"] = reported.where(wide["debt_issued"].notna(), from_table)
+    ids = fin.groupby(["entity", "fiscal_year_end"])["source_id"].agg(
+        lambda x: list(dict.fromkeys(x))
+    )
+    row_ids = []
+    for i, rec in wide.iterrows():
+        own_ids = list(ids.get((rec["company"], rec["fiscal_year_end"]), []))
+        own_ids += row_debt_ids.get(i, [])
+        row_ids.append(", ".join(dict.fromkeys(own_ids)))
+    wide["sources"] = row_ids
     wide["sponsored_vehicles"] = pd.Series(off_balance)
     leases = wide["finance_leases"].fillna(0.0)
     payouts = wide["buybacks"].fillna(0.0) + wide["dividends_paid"].fillna(0.0)
@@ -209,7 +224,15 @@ def funding(
     ].copy()
     eq["year"] = pd.to_datetime(eq["date"]).dt.year
     eco["equity_into_ai_labs_and_neoclouds"] = eq.groupby("year")["amount_usd_bn"].sum()
+    vendor = deals.loc[
+        deals["type"].isin(["equity", "backstop", "warrant"])
+        & (deals["status"] == "binding")
+        & deals["money_from"].isin(list(VENDORS))
+    ].copy()
+    vendor["year"] = pd.to_datetime(vendor["date"]).dt.year
+    eco["of_which_vendor_financing"] = vendor.groupby("year")["amount_usd_bn"].sum()
+    sources += list(vendor["source_id"])
     eco = eco.fillna(0.0)
-    eco["outside_money"] = eco.sum(axis=1)
+    eco["outside_money"] = eco.drop(columns="of_which_vendor_financing").sum(axis=1)
     sources += list(eq["source_id"])
     return Funding(wide, eco, tuple(dict.fromkeys(sources)))

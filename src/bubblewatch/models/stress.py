@@ -38,14 +38,16 @@ def yearly_obligations(
     *,
     statuses: tuple[str, ...] = ("binding",),
     default_term: float = DEFAULT_TERM,
+    by_firm: dict[str, list[str]] | None = None,
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """Matrix of yearly obligations (row owes column, USD bn) and the source ids behind it."""
+    """Matrix of yearly obligations (row owes column, USD bn) and the source ids behind it;
+    ``by_firm``, if given, collects each firm's source ids (as debtor or creditor)."""
     if not np.isfinite(default_term) or default_term <= 0:
         raise SpecificationError("default_term must be a positive number of years")
     rows = financing.select(deals, statuses=statuses, types=OBLIGATION_TYPES)
     graph = financing.network(rows)
     edges = financing.money_edges(graph)
-    firms = sorted(set(graph.nodes))
+    firms = sorted(set(edges["payer"]) | set(edges["payee"]))
     matrix = pd.DataFrame(0.0, index=firms, columns=firms)
     for rec in edges.itertuples(index=False):
         if np.isfinite(rec.annual_usd_bn):
@@ -55,6 +57,9 @@ def yearly_obligations(
         # a loan's money goes lender -> borrower; the obligation runs back
         debtor, creditor = (rec.payee, rec.payer) if rec.type == "debt" else (rec.payer, rec.payee)
         matrix.loc[debtor, creditor] += yearly
+        if by_firm is not None:
+            for firm in (debtor, creditor):
+                by_firm.setdefault(str(firm), []).append(str(rec.source_id))
     return matrix, tuple(dict.fromkeys(edges["source_id"]))
 
 
@@ -104,12 +109,15 @@ class StressResult:
     debtrank: contagion.DebtRankResult
     source_ids: tuple[str, ...]
     default_term: float
+    firm_sources: Mapping[str, str]
 
     def to_frame(self) -> pd.DataFrame:
+        """One row per firm: buffer, obligations, payments, losses, distress, and sources."""
         frame = self.clearing.to_frame().join(
             self.debtrank.to_frame()[["distress", "first_hit_round"]]
         )
         frame.insert(0, "buffer", self.buffers)
+        frame["sources"] = pd.Series(self.firm_sources).reindex(frame.index).fillna("")
         return frame
 
     def hit(self) -> pd.DataFrame:
@@ -164,7 +172,10 @@ def stress(
     """Run clearing and DebtRank on the deal network's yearly obligations under ``shocks``."""
     if not shocks:
         raise SpecificationError("name at least one shock, e.g. OpenAI=0.4")
-    matrix, sources = yearly_obligations(deals, statuses=statuses, default_term=default_term)
+    by_firm: dict[str, list[str]] = {}
+    matrix, sources = yearly_obligations(
+        deals, statuses=statuses, default_term=default_term, by_firm=by_firm
+    )
     firms = list(matrix.index)
     buf, origin = buffers(firms, financials, buffer_overrides, other_buffer)
     owed = matrix.sum(axis=1)
@@ -172,7 +183,10 @@ def stress(
     external = buf + (owed - due).clip(lower=0.0)
     cleared = contagion.clearing(matrix, external, shocks)
     ranked = contagion.debtrank(matrix.T, buf, shocks, value=owed + due)
-    return StressResult(dict(shocks), matrix, buf, origin, cleared, ranked, sources, default_term)
+    firm_sources = {k: ", ".join(dict.fromkeys(v)) for k, v in by_firm.items()}
+    return StressResult(
+        dict(shocks), matrix, buf, origin, cleared, ranked, sources, default_term, firm_sources
+    )
 
 
 def parse_shocks(texts: list[str]) -> dict[str, float]:

@@ -216,6 +216,11 @@ def network_figure(graph: nx.MultiDiGraph, highlight: financing.Cycle | None = N
     )
     nodes = sorted(graph.nodes)
     pos = nx.circular_layout(nodes)
+    on_any_loop = {
+        pair
+        for c in financing.cycles(graph)
+        for pair in zip(c.firms, (*c.firms[1:], c.firms[0]), strict=True)
+    }
     loop_pairs = set()
     if highlight is not None:
         loop_pairs = set(
@@ -227,6 +232,7 @@ def network_figure(graph: nx.MultiDiGraph, highlight: financing.Cycle | None = N
         for rec in rows.itertuples(index=False):
             (x0, y0), (x1, y1) = pos[rec.payer], pos[rec.payee]
             on_loop = (rec.payer, rec.payee) in loop_pairs
+            in_cycle = (rec.payer, rec.payee) in on_any_loop
             fig.add_trace(
                 go.Scatter(
                     x=[x0, x1],
@@ -236,9 +242,13 @@ def network_figure(graph: nx.MultiDiGraph, highlight: financing.Cycle | None = N
                         "width": 1 + 8 * rec.amount_usd_bn / biggest,
                         "color": "#d62728" if on_loop else _COLOURS.get(str(deal_type), "#999"),
                     },
-                    opacity=0.9 if on_loop else 0.5,
+                    opacity=0.95 if on_loop else (0.8 if in_cycle else 0.35),
                     hoverinfo="text",
-                    text=f"{rec.payer} → {rec.payee}: ${rec.amount_usd_bn:,.1f}bn {deal_type} ({rec.status}; {rec.deal_id})",
+                    text=(
+                        f"{rec.payer} → {rec.payee}: ${rec.amount_usd_bn:,.1f}bn {deal_type} "
+                        f"({rec.status}; {rec.deal_id}; source {rec.source_id})"
+                        + ("; on a money loop" if in_cycle else "")
+                    ),
                     name=str(deal_type),
                     legendgroup=str(deal_type),
                     showlegend=False,
@@ -269,7 +279,10 @@ def network_figure(graph: nx.MultiDiGraph, highlight: financing.Cycle | None = N
     fig.update_layout(
         **_LAYOUT,
         height=640,
-        title="Money flows between AI firms (red: the NVIDIA → OpenAI → Oracle loop)",
+        title=(
+            "Money flows between AI firms (red: the NVIDIA → OpenAI → Oracle loop; "
+            "bold: edges on any loop)"
+        ),
         xaxis={"visible": False},
         yaxis={"visible": False, "scaleanchor": "x"},
     )
@@ -396,6 +409,7 @@ def build_funding(t: Tables) -> Section:
             "sponsored_vehicles",
             "external_share",
             "gap_coverage",
+            "sources",
         ],
     ].round(3)
     return Section(
