@@ -437,6 +437,10 @@ def test_deals_and_stress_bad_input_exits_2(home: Path) -> None:
         ("stress", "--shock", "OpenAI"),
         ("stress", "--shock", "OpenAI=0.4", "--buffer", "OpenAI=-1"),
         ("stress", "--shock", "OpenAI=0.4", "--default-term", "0"),
+        ("stress", "--shock", "OpenAI=0.4", "--default-term", "1e-300"),
+        ("stress", "--shock", "OpenAI=0.4,OpenAI=0.2"),
+        ("deals", "--since", "2025-01-01T00:00Z"),
+        ("deals", "--since", "2026-01-01", "--until", "2025-01-01"),
     ):
         proc = run_cli(*args)
         assert proc.returncode == 2, (args, proc.stderr)

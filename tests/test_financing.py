@@ -265,3 +265,74 @@ def test_cycles_agree_with_the_depth_first_enumeration() -> None:
         for c in money_cycles(zip(edges["payer"], edges["payee"], strict=True), max_length=5)
     }
     assert mine == other
+
+
+def test_loans_are_owed_back_to_the_lenders() -> None:
+    """A loan's money runs lender -> borrower; in the stress test the borrower owes the lender
+    the amount over the default term (10 / 5 = 2 a year)."""
+    loan = _deals(
+        [
+            (
+                "l1",
+                "2025-01-01",
+                "Bank",
+                "Neo",
+                "debt",
+                "Bank",
+                "Neo",
+                None,
+                None,
+                "loan",
+                10.0,
+                "headline",
+                "binding",
+                "s9",
+                None,
+            )
+        ]
+    )
+    fin = pd.DataFrame(
+        columns=["entity", "metric", "period", "fiscal_year_end", "value", "unit", "source_id"]
+    )
+    matrix, _ = stress.yearly_obligations(loan)
+    assert matrix.loc["Neo", "Bank"] == pytest.approx(2.0) and matrix.loc["Bank", "Neo"] == 0.0
+    r = stress.stress(loan, fin, {"Neo": 1.0})
+    assert r.clearing.losses["Bank"] == pytest.approx(2.0)
+
+
+def test_coverage_counts_only_companies_with_a_gap() -> None:
+    """A has a gap of 10 and raised 5; B has no gap and raised 100: coverage is 5/10, not 10.5."""
+    from bubblewatch.models.funding import funding
+
+    def rows(co: str, capex: float, ocf: float, debt: float) -> list[tuple[object, ...]]:
+        base = (co, "FY2025", "2025-12-31")
+        return [
+            (base[0], "capex", *base[1:], capex, "usd_bn", "s"),
+            (base[0], "operating_cash_flow", *base[1:], ocf, "usd_bn", "s"),
+            (base[0], "debt_issued", *base[1:], debt, "usd_bn", "s"),
+            (base[0], "buybacks", *base[1:], 0.0, "usd_bn", "s"),
+            (base[0], "dividends_paid", *base[1:], 0.0, "usd_bn", "s"),
+        ]
+
+    fin = pd.DataFrame(
+        rows("A", 30, 20, 5) + rows("B", 10, 50, 100),
+        columns=["entity", "metric", "period", "fiscal_year_end", "value", "unit", "source_id"],
+    )
+    debt = pd.DataFrame(
+        columns=[
+            "issue_id",
+            "date",
+            "issuer",
+            "issuer_type",
+            "instrument",
+            "amount_usd_bn",
+            "currency",
+            "max_maturity_years",
+            "note",
+            "source_id",
+            "sponsor",
+        ]
+    )
+    f = funding(fin, debt, TOY.iloc[:0], companies=["A", "B"])
+    assert f.coverage(2025) == pytest.approx((10.0, 5.0, 0.5))
+    assert "covers only 50%" in f.reading()

@@ -117,7 +117,7 @@ def test_to_frame_has_one_row_per_figure(assessment: Assessment) -> None:
 def test_readings_quote_their_own_evidence(assessment: Assessment) -> None:
     # The funding reading states the outside money shown in its evidence.
     funding = assessment.section("funding")
-    outside = next(e for e in funding.evidence if "bonds, loans and sponsored" in e.label)
+    outside = next(e for e in funding.evidence if "sponsored vehicles, five" in e.label)
     assert f"${outside.value:,.0f}bn" in funding.reading
     markets = assessment.section("markets")
     cape = next(e for e in markets.evidence if e.label.startswith("S&P 500 CAPE"))

@@ -695,14 +695,20 @@ def deals_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The AI deal network: money loops, self-financed sales and the circular share of flows."""
+    import re
+
     from bubblewatch.models import financing
 
+    for value in (since, until):
+        if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise SpecificationError(f"dates must be YYYY-MM-DD, got {value!r}")
     try:
-        for value in (since, until):
-            if value is not None:
-                pd.Timestamp(value)
+        first = pd.Timestamp(since) if since else None
+        last = pd.Timestamp(until) if until else None
     except ValueError as exc:
         raise SpecificationError(f"dates must be YYYY-MM-DD: {exc}") from exc
+    if first is not None and last is not None and first > last:
+        raise SpecificationError("--since is after --until")
     with Store.open() as store:
         deals = store.read("deals")
     rows = financing.select(deals, since=since, until=until, types=deal_type, statuses=status)

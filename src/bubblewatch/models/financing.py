@@ -5,7 +5,8 @@ payer to payee and, where the deal delivers something, one *goods* edge from sup
 buyer (compute, chips, shares). Edges keep the deal's id, type, date, status, amount, basis
 and source id; where the deal states a term, ``annual_usd_bn`` is the amount over the term.
 A party field listing several firms ("Blackstone;Magnetar;other lenders") gives one edge
-per firm with an equal share of the amount, marked ``split``.
+per firm with an equal share of the amount, marked ``split``; the loop and circularity
+measures leave split edges out, since who paid how much is not known.
 
 Measures (money edges; amounts in USD bn):
 
@@ -124,12 +125,15 @@ def network(deals: pd.DataFrame) -> nx.MultiDiGraph:
     return graph
 
 
-def money_edges(graph: nx.MultiDiGraph) -> pd.DataFrame:
-    """One row per money edge with a known amount."""
+def money_edges(graph: nx.MultiDiGraph, *, include_split: bool = True) -> pd.DataFrame:
+    """One row per money edge with a known amount; ``include_split=False`` leaves out edges
+    whose amount is an equal share of a deal with several payers or payees."""
     rows = [
         {"payer": a, "payee": b, **data}
         for a, b, data in graph.edges(data=True)
-        if data["kind"] == "money" and np.isfinite(data["amount_usd_bn"])
+        if data["kind"] == "money"
+        and np.isfinite(data["amount_usd_bn"])
+        and (include_split or not data["split"])
     ]
     columns = [
         "payer",
@@ -147,8 +151,9 @@ def money_edges(graph: nx.MultiDiGraph) -> pd.DataFrame:
 
 
 def flow_matrix(graph: nx.MultiDiGraph, *, types: Sequence[str] | None = None) -> pd.DataFrame:
-    """Money owed or paid from row firm to column firm, summed over deals (USD bn)."""
-    edges = money_edges(graph)
+    """Money owed or paid from row firm to column firm, summed over deals (USD bn); split
+    shares of multi-party deals are left out (who paid how much is not known)."""
+    edges = money_edges(graph, include_split=False)
     if types is not None:
         edges = edges.loc[edges["type"].isin(list(types))]
     firms = sorted(set(graph.nodes))
@@ -176,8 +181,9 @@ class Cycle:
 
 
 def cycles(graph: nx.MultiDiGraph, *, max_length: int = 6) -> list[Cycle]:
-    """Every simple money cycle up to ``max_length`` firms, largest bottleneck first."""
-    edges = money_edges(graph)
+    """Every simple money cycle up to ``max_length`` firms, largest bottleneck first (edges
+    from multi-party deals, whose per-firm amounts are not known, are left out)."""
+    edges = money_edges(graph, include_split=False)
     simple = nx.DiGraph()
     for rec in edges.itertuples(index=False):
         if simple.has_edge(rec.payer, rec.payee):
@@ -242,7 +248,7 @@ def circular_share(graph: nx.MultiDiGraph, *, max_length: int = 6) -> float:
 
 def circular_sales(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """Per seller: contracted sales, the part paid with money it invested in the buyer, shares."""
-    edges = money_edges(graph)
+    edges = money_edges(graph, include_split=False)
     sales = edges.loc[edges["type"].isin(SALES)].groupby(["payee", "payer"])["amount_usd_bn"].sum()
     invest = (
         edges.loc[edges["type"].isin(INVESTMENT)].groupby(["payer", "payee"])["amount_usd_bn"].sum()

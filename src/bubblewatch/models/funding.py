@@ -6,11 +6,14 @@ For hyperscaler :math:`c` in fiscal year :math:`y` (USD bn):
 * operating cash flow :math:`O`; free cash flow after capex :math:`O - K`; capex over
   operating cash flow :math:`K / O`;
 * the *gap* :math:`G = \\max(0, K + F + P - O)`, with :math:`P` buybacks and dividends where
-  the dataset has them (money returned to shareholders must be funded too);
+  the dataset has them (money returned to shareholders must be funded too; a missing line
+  counts as zero and ``payouts_known`` flags it). :math:`F` is as each company reports it:
+  right-of-use assets obtained under finance leases for Microsoft and Amazon, principal
+  payments on finance leases for Meta (see the sources' locators);
 * outside money :math:`X`: debt the company issued in the year (the cash-flow statement's
   proceeds from issuing debt, ``debt_issued``, plus any net rise in commercial paper; where
-  the dataset lacks that line, the ``debt`` table's bonds and loans with the company as
-  issuer) and off-balance-sheet vehicles it sponsors (data-centre vehicles whose tenant it
+  the dataset lacks that line, the ``debt`` table's bonds and loans whose ``sponsor`` is the
+  company) and off-balance-sheet vehicles it sponsors (data-centre vehicles whose tenant it
   is, e.g. Meta's Hyperion joint venture);
 * the *external-funding share* :math:`X / (X + O)` and the *gap coverage* :math:`X / G`.
 
@@ -35,7 +38,8 @@ from bubblewatch.errors import DataError
 HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
 AI_RAISERS = ("OpenAI", "Anthropic", "xAI", "CoreWeave", "Nebius", "Mistral")
 VENDORS = ("NVIDIA", "AMD", "Broadcom")
-"""Chipmakers whose equity stakes and backstops in their customers count as vendor financing."""
+"""Chipmakers whose equity stakes in AI labs and neoclouds (their customers) count as vendor
+financing; contingent backstops are left out."""
 _TO_BN = {"usd_m": 1e-3, "usd_bn": 1.0}
 
 
@@ -71,10 +75,11 @@ class Funding:
         return t.sort_values("fiscal_year_end").groupby("company").tail(1).set_index("company")
 
     def coverage(self, year: int | None = None) -> tuple[float, float, float]:
-        """(gap, outside money, coverage) over the five companies' fiscal years ending in ``year``."""
+        """(gap, outside money of the companies with a gap, coverage) for fiscal years ending
+        in ``year``; companies without a gap do not count towards covering others' gaps."""
         t = self.table.dropna(subset=["operating_cash_flow", "capex"])
         year = int(t["fiscal_year_end"].dt.year.max()) if year is None else year
-        rows = t.loc[t["fiscal_year_end"].dt.year == year]
+        rows = t.loc[(t["fiscal_year_end"].dt.year == year) & (t["gap"] > 0)]
         gap = float(rows["gap"].sum())
         outside = float(rows["outside_money"].sum())
         return gap, outside, (outside / gap if gap > 0 else float("nan"))
@@ -83,6 +88,13 @@ class Funding:
         t = self.table.dropna(subset=["operating_cash_flow", "capex"])
         year = int(t["fiscal_year_end"].dt.year.max())
         gap, outside, cover = self.coverage(year)
+        raised = float(t.loc[t["fiscal_year_end"].dt.year == year, "outside_money"].sum())
+        unknown = t.loc[(t["fiscal_year_end"].dt.year == year) & ~t["payouts_known"], "company"]
+        caveat = (
+            f" (buybacks or dividends missing for {', '.join(unknown)}, counted as zero)"
+            if len(unknown)
+            else ""
+        )
         eco = self.ecosystem
         eco_text = ""
         if year in eco.index:
@@ -100,18 +112,20 @@ class Funding:
         if gap <= 0.05 * capex:
             return (
                 f"In fiscal {year} operating cash flow covered the hyperscalers' capex, finance "
-                f"leases and payouts{short}, and they still raised ${outside:,.0f}bn of bonds, loans and "
-                f"sponsored vehicles: no loop is needed yet.{eco_text}"
+                f"leases and payouts{short}{caveat}, and they still raised ${raised:,.0f}bn of bonds, "
+                f"loans and sponsored vehicles: no loop is needed yet.{eco_text}"
             )
         if cover >= 1:
             return (
-                f"In fiscal {year} the hyperscalers' capex, finance leases and payouts exceeded their "
-                f"operating cash flow by ${gap:,.0f}bn and outside money brought ${outside:,.0f}bn, "
-                f"{cover:.1f}x the gap: the bond and private-credit markets are still open.{eco_text}"
+                f"In fiscal {year} capex, finance leases and payouts exceeded operating cash flow by "
+                f"${gap:,.0f}bn at the hyperscalers with a gap{caveat}, and their outside money "
+                f"brought ${outside:,.0f}bn, {cover:.1f}x the gap: the bond and private-credit "
+                f"markets are still open.{eco_text}"
             )
         return (
-            f"In fiscal {year} the hyperscalers' capex, finance leases and payouts exceeded their "
-            f"operating cash flow by ${gap:,.0f}bn; outside money covers only {cover:.0%} of it.{eco_text}"
+            f"In fiscal {year} capex, finance leases and payouts exceeded operating cash flow by "
+            f"${gap:,.0f}bn at the hyperscalers with a gap{caveat}; their outside money covers only "
+            f"{cover:.0%} of it.{eco_text}"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -202,6 +216,7 @@ def funding(
     wide["sponsored_vehicles"] = pd.Series(off_balance)
     leases = wide["finance_leases"].fillna(0.0)
     payouts = wide["buybacks"].fillna(0.0) + wide["dividends_paid"].fillna(0.0)
+    wide["payouts_known"] = wide["buybacks"].notna() & wide["dividends_paid"].notna()
     wide["free_cash_flow"] = wide["operating_cash_flow"] - wide["capex"]
     wide["capex_to_ocf"] = wide["capex"] / wide["operating_cash_flow"]
     wide["gap"] = (wide["capex"] + leases + payouts - wide["operating_cash_flow"]).clip(lower=0.0)
@@ -223,12 +238,10 @@ def funding(
         & deals["money_to"].isin(list(AI_RAISERS))
     ].copy()
     eq["year"] = pd.to_datetime(eq["date"]).dt.year
+    years = sorted(set(eco.index) | set(eq["year"]))
+    eco = eco.reindex(years)
     eco["equity_into_ai_labs_and_neoclouds"] = eq.groupby("year")["amount_usd_bn"].sum()
-    vendor = deals.loc[
-        deals["type"].isin(["equity", "backstop", "warrant"])
-        & (deals["status"] == "binding")
-        & deals["money_from"].isin(list(VENDORS))
-    ].copy()
+    vendor = eq.loc[eq["money_from"].isin(list(VENDORS))].copy()
     vendor["year"] = pd.to_datetime(vendor["date"]).dt.year
     eco["of_which_vendor_financing"] = vendor.groupby("year")["amount_usd_bn"].sum()
     sources += list(vendor["source_id"])

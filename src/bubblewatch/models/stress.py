@@ -42,8 +42,8 @@ def yearly_obligations(
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Matrix of yearly obligations (row owes column, USD bn) and the source ids behind it;
     ``by_firm``, if given, collects each firm's source ids (as debtor or creditor)."""
-    if not np.isfinite(default_term) or default_term <= 0:
-        raise SpecificationError("default_term must be a positive number of years")
+    if not np.isfinite(default_term) or not 0.25 <= default_term <= 50:
+        raise SpecificationError("default_term must be between 0.25 and 50 years")
     rows = financing.select(deals, statuses=statuses, types=OBLIGATION_TYPES)
     graph = financing.network(rows)
     edges = financing.money_edges(graph)
@@ -197,6 +197,8 @@ def parse_shocks(texts: list[str]) -> dict[str, float]:
             name, sep, value = part.partition("=")
             if not sep or not name.strip():
                 raise SpecificationError(f"expected FIRM=SHARE, got {part!r}")
+            if name.strip() in out:
+                raise SpecificationError(f"{name.strip()!r} is shocked twice")
             try:
                 out[name.strip()] = float(value)
             except ValueError as exc:

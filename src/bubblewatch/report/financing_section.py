@@ -68,9 +68,9 @@ def build_circularity(t: Tables) -> Section:
     share_binding = financing.circular_share(binding)
     sales = financing.circular_sales(graph)
     money = financing.money_edges(graph)
-    total = float(money.drop_duplicates("deal_id")["amount_usd_bn"].sum())
-    soft = money.drop_duplicates("deal_id")
-    soft_share = float(soft.loc[soft["status"] != "binding", "amount_usd_bn"].sum() / total)
+    moving = deals.loc[deals["deal_id"].isin(set(money["deal_id"]))]
+    total = float(moving["amount_usd_bn"].sum())
+    soft_share = float(moving.loc[moving["status"] != "binding", "amount_usd_bn"].sum() / total)
     all_ids = tuple(dict.fromkeys(deals["source_id"]))
     debate = _debate_cycle(loops)
     evidence = [
@@ -308,13 +308,23 @@ def build_funding(t: Tables) -> Section:
     )
     evidence = [
         Evidence(
-            f"Fiscal {year}: capex, leases and payouts beyond operating cash flow",
+            f"Fiscal {year}: capex, leases and payouts beyond operating cash flow (summed gaps)",
             gap,
             "usd_bn",
             fin_ids,
         ),
         Evidence(
-            f"Fiscal {year}: bonds, loans and sponsored vehicles",
+            f"Fiscal {year}: bonds, loans and sponsored vehicles, five hyperscalers",
+            float(
+                result.table.loc[
+                    result.table["fiscal_year_end"].dt.year == year, "outside_money"
+                ].sum()
+            ),
+            "usd_bn",
+            result.source_ids,
+        ),
+        Evidence(
+            f"Fiscal {year}: of which raised by the hyperscalers with a gap",
             outside,
             "usd_bn",
             result.source_ids,
@@ -419,7 +429,7 @@ def build_funding(t: Tables) -> Section:
         reading,
         tuple(evidence),
         fig,
-        headline=2,
+        headline=1,
         tables=(("Funding by source, USD bn", table),),
     )
 
@@ -475,16 +485,23 @@ def build_credit(t: Tables) -> Section:
         title="AI-related debt issuance by quarter and instrument (USD bn)",
     )
     losers = hit.loc[hit["loss_on_claims"] > 1e-9]
+    beyond = losers.loc[(losers["loss_on_claims"] > losers["buffer"]) & (losers["buffer"] > 0)]
+    failing = [f for f in result.clearing.defaulted if f not in STRESS_SHOCK]
     reading = (
         f"CoreWeave's shares close {-float(evidence[0].value):.0%} below their month-end high and the "
         f"table holds ${debt['amount_usd_bn'].sum():,.0f}bn of AI-related debt. If OpenAI paid only "
         f"60% of a year's binding obligations, {', '.join(map(str, losers.index))} would lose "
-        f"${losers['loss_on_claims'].sum():,.0f}bn between them, and nobody beyond OpenAI would fail "
-        "to pay in full."
-        if len(result.clearing.defaulted) <= 1
-        else f"CoreWeave's shares close {-float(evidence[0].value):.0%} below their month-end high; if OpenAI "
-        f"paid only 60% of a year's binding obligations, {', '.join(result.clearing.defaulted[1:])} "
-        "could not pay in full either."
+        f"${losers['loss_on_claims'].sum():,.0f}bn between them"
+        + (
+            f"; {', '.join(map(str, beyond.index))} would lose more than a year's operating cash flow"
+            if len(beyond)
+            else ", each less than a year's operating cash flow where the data give one"
+        )
+        + (
+            f", and {', '.join(failing)} could not pay in full in turn."
+            if failing
+            else "; no other firm's obligations inside the network would go unpaid."
+        )
     )
     stress_table = result.to_frame().round(2).reset_index()
     return Section(
