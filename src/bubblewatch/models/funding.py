@@ -229,7 +229,7 @@ def funding(
 
     loans["year"] = loans["date"].dt.year
     eco = loans.pivot_table(
-        index="year", columns="issuer_type", values="amount_usd_bn", aggfunc="sum", fill_value=0.0
+        index="year", columns="instrument", values="amount_usd_bn", aggfunc="sum", fill_value=0.0
     )
     sources += list(loans["source_id"])
     eq = deals.loc[

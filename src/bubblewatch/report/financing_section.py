@@ -417,6 +417,7 @@ def build_funding(t: Tables) -> Section:
             "gap",
             "bonds_and_loans",
             "sponsored_vehicles",
+            "equity_issued",
             "external_share",
             "gap_coverage",
             "sources",
