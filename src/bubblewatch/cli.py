@@ -750,7 +750,9 @@ def deals_command(
         )
     if not sales.empty:
         out.print(
-            sales.to_string(float_format=lambda v: f"{v:,.2f}"), highlight=False, soft_wrap=True
+            sales.drop(columns="sources").to_string(float_format=lambda v: f"{v:,.2f}"),
+            highlight=False,
+            soft_wrap=True,
         )
 
 
