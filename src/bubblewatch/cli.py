@@ -778,8 +778,8 @@ def stress_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Eisenberg-Noe clearing and DebtRank on a year's obligations of the deal network."""
+    from bubblewatch._assignments import parse_assignments
     from bubblewatch.models import stress as stress_model
-    from bubblewatch.models.gpu.assumptions import parse_assignments
 
     shocks = stress_model.parse_shocks(shock)
     buffers = parse_assignments(buffer or [])

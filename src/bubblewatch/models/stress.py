@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblewatch._assignments import parse_assignments
 from bubblewatch.errors import SpecificationError
 from bubblewatch.models import contagion, financing
 
@@ -191,16 +192,4 @@ def stress(
 
 def parse_shocks(texts: list[str]) -> dict[str, float]:
     """``["OpenAI=0.4", "CoreWeave=1"]`` -> ``{"OpenAI": 0.4, "CoreWeave": 1.0}``."""
-    out: dict[str, float] = {}
-    for text in texts:
-        for part in text.split(","):
-            name, sep, value = part.partition("=")
-            if not sep or not name.strip():
-                raise SpecificationError(f"expected FIRM=SHARE, got {part!r}")
-            if name.strip() in out:
-                raise SpecificationError(f"{name.strip()!r} is shocked twice")
-            try:
-                out[name.strip()] = float(value)
-            except ValueError as exc:
-                raise SpecificationError(f"{name.strip()!r} needs a number, got {value!r}") from exc
-    return out
+    return parse_assignments(texts, form="FIRM=SHARE")

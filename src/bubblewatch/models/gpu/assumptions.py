@@ -14,7 +14,10 @@ from typing import Any
 
 import pandas as pd
 
+from bubblewatch._assignments import parse_assignments
 from bubblewatch.errors import SpecificationError
+
+__all__ = ["Assumption", "assumptions_frame", "override", "parse_assignments"]
 
 
 @dataclass(frozen=True)
@@ -77,18 +80,4 @@ def override(items: Mapping[str, Assumption], values: Mapping[str, float]) -> di
             )
         if number != out[name].value:
             out[name] = replace(out[name], value=number, source_id=None, note="set by the user")
-    return out
-
-
-def parse_assignments(texts: Iterable[str]) -> dict[str, float]:
-    """``["pue=1.3", "utilisation=0.7"]`` -> ``{"pue": 1.3, "utilisation": 0.7}``."""
-    out: dict[str, float] = {}
-    for text in texts:
-        name, sep, value = text.partition("=")
-        if not sep or not name.strip():
-            raise SpecificationError(f"expected NAME=VALUE, got {text!r}")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError as exc:
-            raise SpecificationError(f"{name.strip()!r} needs a number, got {value!r}") from exc
     return out
