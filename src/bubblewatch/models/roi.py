@@ -1,0 +1,156 @@
+"""The revenue gap: Sequoia's arithmetic from accelerator spend to the end-user revenue it needs.
+
+David Cahn's "AI's $200B Question" (Sequoia Capital, September 2023) and "AI's $600B
+Question" (June 2024) run one chain of multiples:
+
+.. math:: R = S \\cdot m_{dc} \\cdot m_{margin},
+
+where :math:`S` is the yearly accelerator spend (NVIDIA's data-centre revenue run-rate),
+:math:`m_{dc}` the data-centre cost per dollar of GPUs (GPUs are about half of the total, so
+2) and :math:`m_{margin}` the revenue per dollar of cost the end user needs at its gross
+margin (a 50% margin, so 2). The *gap* is :math:`R - A` with :math:`A` the AI revenue that
+exists. The growth that closes the gap by year :math:`T` from revenue :math:`A_0` in year
+:math:`t_0` is :math:`(R/A_0)^{1/(T - t_0)} - 1` a year.
+
+:func:`monte_carlo` draws each input from a range the user sets (uniform, or triangular
+with a mode) with a seeded generator, so a run is reproducible bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.errors import SpecificationError
+
+PARAMETERS = (
+    "accelerator_spend_usd_bn",
+    "datacenter_multiple",
+    "margin_multiple",
+    "ai_revenue_usd_bn",
+)
+
+
+def required_revenue(spend: float, datacenter_multiple: float, margin_multiple: float) -> float:
+    """End-user revenue that accelerator spend ``spend`` needs: spend x dc multiple x margin multiple."""
+    for name, v in (
+        ("spend", spend),
+        ("datacenter_multiple", datacenter_multiple),
+        ("margin_multiple", margin_multiple),
+    ):
+        if not np.isfinite(v) or v < 0:
+            raise SpecificationError(f"{name} must be a finite number >= 0, got {v!r}")
+    return float(spend * datacenter_multiple * margin_multiple)
+
+
+def growth_to_close(required: float, revenue_now: float, years: float) -> float:
+    """Yearly growth that takes ``revenue_now`` to ``required`` in ``years`` years."""
+    if revenue_now <= 0 or required <= 0 or years <= 0:
+        raise SpecificationError("revenue, required revenue and years must be positive")
+    return float((required / revenue_now) ** (1.0 / years) - 1.0)
+
+
+@dataclass(frozen=True)
+class Range:
+    """A range for one input: ``low``..``high``, triangular around ``mode`` if given."""
+
+    low: float
+    high: float
+    mode: float | None = None
+
+    def __post_init__(self) -> None:
+        if not (np.isfinite(self.low) and np.isfinite(self.high)) or self.low > self.high:
+            raise SpecificationError(f"a range needs low <= high, got {self.low!r}..{self.high!r}")
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise SpecificationError("a range's mode must lie between low and high")
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.low == self.high:
+            return np.full(n, float(self.low))
+        if self.mode is None:
+            return rng.uniform(self.low, self.high, n)
+        return rng.triangular(self.low, self.mode, self.high, n)
+
+
+@dataclass(frozen=True)
+class RevenueGapSimulation:
+    """Monte Carlo draws of required revenue and the gap, with their inputs and seed."""
+
+    draws: pd.DataFrame
+    ranges: Mapping[str, Range]
+    seed: int
+
+    def quantiles(self, qs: tuple[float, ...] = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+        return self.draws[["required_revenue_usd_bn", "gap_usd_bn"]].quantile(list(qs))
+
+    def to_dict(self) -> dict[str, Any]:
+        q = self.quantiles()
+        return {
+            "seed": self.seed,
+            "draws": len(self.draws),
+            "ranges": {
+                k: {"low": r.low, "high": r.high, "mode": r.mode} for k, r in self.ranges.items()
+            },
+            "quantiles": {
+                col: {f"{p:.2f}": float(v) for p, v in q[col].items()} for col in q.columns
+            },
+            "share_of_draws_with_a_gap": float((self.draws["gap_usd_bn"] > 0).mean()),
+        }
+
+
+def monte_carlo(
+    ranges: Mapping[str, Range], *, n: int = 10_000, seed: int = 0
+) -> RevenueGapSimulation:
+    """Draw every input in :data:`PARAMETERS` from its range and compute required revenue and gap."""
+    missing = set(PARAMETERS) - set(ranges)
+    unknown = set(ranges) - set(PARAMETERS)
+    if missing or unknown:
+        raise SpecificationError(
+            f"ranges must name exactly {', '.join(PARAMETERS)}"
+            + (f"; missing {', '.join(sorted(missing))}" if missing else "")
+            + (f"; unknown {', '.join(sorted(unknown))}" if unknown else "")
+        )
+    if n < 1:
+        raise SpecificationError("n must be at least 1")
+    for name, r in ranges.items():
+        if r.low < 0:
+            raise SpecificationError(f"{name} cannot be negative")
+    rng = np.random.default_rng(seed)
+    values = {name: ranges[name].draw(rng, n) for name in PARAMETERS}
+    required = (
+        values["accelerator_spend_usd_bn"]
+        * values["datacenter_multiple"]
+        * values["margin_multiple"]
+    )
+    frame = pd.DataFrame(values)
+    frame["required_revenue_usd_bn"] = required
+    frame["gap_usd_bn"] = required - values["ai_revenue_usd_bn"]
+    return RevenueGapSimulation(frame, dict(ranges), seed)
+
+
+@dataclass(frozen=True)
+class CommitmentCoverage:
+    """Yearly commitments against a revenue path: the share of commitments revenue would pay."""
+
+    table: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"years": self.table.reset_index().to_dict(orient="records")}
+
+
+def commitments_against_revenue(
+    total_commitments: float, years: int, revenue: Mapping[int, float], start: int
+) -> CommitmentCoverage:
+    """Spread ``total_commitments`` evenly over ``years`` from ``start`` against ``revenue``."""
+    if total_commitments <= 0 or years <= 0:
+        raise SpecificationError("commitments and years must be positive")
+    yearly = total_commitments / years
+    idx = pd.Index(range(start, start + years), name="year")
+    rev = pd.Series(revenue, dtype=float).reindex(idx)
+    table = pd.DataFrame({"commitments_usd_bn": yearly, "revenue_usd_bn": rev}, index=idx)
+    table["revenue_over_commitments"] = table["revenue_usd_bn"] / table["commitments_usd_bn"]
+    return CommitmentCoverage(table)

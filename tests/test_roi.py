@@ -1,0 +1,73 @@
+"""Sequoia's revenue-gap arithmetic, the growth to close it, and the seeded Monte Carlo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bubblewatch.errors import SpecificationError
+from bubblewatch.models import roi
+
+
+def test_chain_of_multiples_by_hand() -> None:
+    """$50bn of GPUs, doubled for the rest of the data centre and doubled again for a 50%
+    end-user margin, needs $200bn of revenue; $150bn needs $600bn."""
+    assert roi.required_revenue(50, 2, 2) == 200
+    assert roi.required_revenue(150, 2, 2) == 600
+
+
+def test_growth_to_close_by_hand() -> None:
+    """From 100 to 400 in two years needs 100% a year (100 x 2 x 2)."""
+    assert roi.growth_to_close(400, 100, 2) == pytest.approx(1.0)
+    with pytest.raises(SpecificationError):
+        roi.growth_to_close(400, 0, 2)
+
+
+RANGES = {
+    "accelerator_spend_usd_bn": roi.Range(100, 200, 150),
+    "datacenter_multiple": roi.Range(1.5, 2.5),
+    "margin_multiple": roi.Range(2, 2),
+    "ai_revenue_usd_bn": roi.Range(50, 150),
+}
+
+
+def test_monte_carlo_is_seeded_and_reproducible() -> None:
+    a = roi.monte_carlo(RANGES, n=2000, seed=7)
+    b = roi.monte_carlo(RANGES, n=2000, seed=7)
+    c = roi.monte_carlo(RANGES, n=2000, seed=8)
+    assert a.draws.equals(b.draws) and not a.draws.equals(c.draws)
+    d = a.draws
+    assert np.allclose(
+        d["required_revenue_usd_bn"],
+        d["accelerator_spend_usd_bn"] * d["datacenter_multiple"] * d["margin_multiple"],
+    )
+    q = a.quantiles()
+    assert 300 < q.loc[0.5, "required_revenue_usd_bn"] < 900
+    assert a.to_dict()["seed"] == 7
+
+
+def test_monte_carlo_rejects_bad_ranges() -> None:
+    with pytest.raises(SpecificationError, match="missing"):
+        roi.monte_carlo({"accelerator_spend_usd_bn": roi.Range(1, 2)})
+    with pytest.raises(SpecificationError):
+        roi.Range(3, 2)
+    with pytest.raises(SpecificationError):
+        roi.Range(1, 2, 5)
+
+
+@given(spend=st.floats(0, 1e4), dc=st.floats(0, 5), margin=st.floats(0, 5), extra=st.floats(0, 100))
+def test_required_revenue_grows_with_each_input(
+    spend: float, dc: float, margin: float, extra: float
+) -> None:
+    base = roi.required_revenue(spend, dc, margin)
+    assert roi.required_revenue(spend + extra, dc, margin) >= base
+    assert roi.required_revenue(spend, dc + extra, margin) >= base
+
+
+def test_commitments_against_revenue() -> None:
+    """$1,400bn over 8 years is $175bn a year; $100bn of revenue in 2027 pays 57% of it."""
+    c = roi.commitments_against_revenue(1400, 8, {2027: 100.0}, 2026)
+    assert c.table.loc[2027, "commitments_usd_bn"] == pytest.approx(175)
+    assert c.table.loc[2027, "revenue_over_commitments"] == pytest.approx(100 / 175)
