@@ -445,3 +445,20 @@ def test_deals_and_stress_bad_input_exits_2(home: Path) -> None:
         proc = run_cli(*args)
         assert proc.returncode == 2, (args, proc.stderr)
         _no_traceback(proc)
+
+
+def test_revenue_gap_reproduces_sequoia_and_is_seeded(home: Path) -> None:
+    proc = run_cli("revenue-gap", "--draws", "2000")
+    assert proc.returncode == 0, proc.stderr
+    assert "$50bn x 2 x 2 = $200bn" in proc.stdout and "$150bn x 2 x 2 = $600bn" in proc.stdout
+    a = json.loads(run_cli("revenue-gap", "--json", "--draws", "2000", "--seed", "3").stdout)
+    b = json.loads(run_cli("revenue-gap", "--json", "--draws", "2000", "--seed", "3").stdout)
+    assert a["monte_carlo"] == b["monte_carlo"]
+    c = json.loads(
+        run_cli("revenue-gap", "--json", "--param", "margin_multiple=3", "--draws", "500").stdout
+    )
+    assert c["monte_carlo"]["ranges"]["margin_multiple"] == {"low": 3.0, "high": 3.0, "mode": None}
+    for args in (("--param", "foo=1:2"), ("--param", "margin_multiple=x"), ("--draws", "0")):
+        proc = run_cli("revenue-gap", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        _no_traceback(proc)

@@ -71,3 +71,32 @@ def test_commitments_against_revenue() -> None:
     c = roi.commitments_against_revenue(1400, 8, {2027: 100.0}, 2026)
     assert c.table.loc[2027, "commitments_usd_bn"] == pytest.approx(175)
     assert c.table.loc[2027, "revenue_over_commitments"] == pytest.approx(100 / 175)
+
+
+def test_sequoia_figures_reproduced_from_their_published_inputs() -> None:
+    """$50bn x 2 x 2 = $200bn (2023) and $150bn x 2 x 2 = $600bn (2024), as published."""
+    from bubblewatch.data import load_table
+
+    check = roi.sequoia_check(load_table("estimates"))
+    assert (
+        check.loc[2023, "required_recomputed_usd_bn"]
+        == check.loc[2023, "required_published_usd_bn"]
+        == 200
+    )
+    assert (
+        check.loc[2024, "required_recomputed_usd_bn"]
+        == check.loc[2024, "required_published_usd_bn"]
+        == 600
+    )
+    assert check.loc[2024, "implied_ai_revenue_usd_bn"] == 100
+    assert all(check["sources"].str.len() > 0)
+
+
+def test_parse_ranges() -> None:
+    base = {name: roi.Range(1, 2) for name in roi.PARAMETERS}
+    got = roi.parse_ranges(["margin_multiple=1.5:2.5:2", "ai_revenue_usd_bn=90"], base)
+    assert got["margin_multiple"] == roi.Range(1.5, 2.5, 2)
+    assert got["ai_revenue_usd_bn"] == roi.Range(90, 90)
+    for bad in ("nope=1:2", "margin_multiple=a:b", "margin_multiple=1:2:3:4", "margin_multiple"):
+        with pytest.raises(SpecificationError):
+            roi.parse_ranges([bad], base)

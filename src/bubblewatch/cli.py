@@ -804,6 +804,79 @@ def stress_command(
     out.print(result.summary(), highlight=False, soft_wrap=True)
 
 
+@app.command("revenue-gap")
+def revenue_gap_command(
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", help="NAME=LOW:HIGH[:MODE] range for one input (repeatable)."),
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.", min=1)] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the draws.")] = 0,
+    close_by: Annotated[
+        int, typer.Option("--close-by", help="Year by which revenue should close the gap.")
+    ] = 2030,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Sequoia's revenue gap reproduced, a seeded Monte Carlo over its inputs, and OpenAI's commitments."""
+    from bubblewatch.models import roi
+
+    with Store.open() as store:
+        estimates = store.read("estimates")
+    check = roi.sequoia_check(estimates)
+    ranges = roi.parse_ranges(param or [], roi.default_ranges(estimates))
+    sim = roi.monte_carlo(ranges, n=draws, seed=seed)
+    median = float(sim.quantiles().loc[0.5, "required_revenue_usd_bn"])
+    latest = check.iloc[-1]
+    years = close_by - int(check.index[-1])
+    growth = roi.growth_to_close(median, float(latest["implied_ai_revenue_usd_bn"]), years)
+    est = estimates.set_index("estimate_id")
+    commitments = float(est.loc["openai_commitments_2025", "value"])
+    run_rate = float(est.loc["openai_run_rate_end_2025", "value"])
+    payload = {
+        "sequoia": check.reset_index().to_dict(orient="records"),
+        "monte_carlo": sim.to_dict(),
+        "growth_to_close": {"by": close_by, "from_year": int(check.index[-1]), "yearly": growth},
+        "openai": {
+            "commitments_usd_bn": commitments,
+            "yearly_commitments_usd_bn": commitments / 8,
+            "run_rate_end_2025_usd_bn": run_rate,
+            "source_id": str(est.loc["openai_commitments_2025", "source_id"]),
+        },
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        return
+    for year, row in check.iterrows():
+        out.print(
+            f"Sequoia {year}: ${row['accelerator_spend_usd_bn']:,.0f}bn x {row['datacenter_multiple']:g} "
+            f"x {row['margin_multiple']:g} = ${row['required_recomputed_usd_bn']:,.0f}bn "
+            f"(published ${row['required_published_usd_bn']:,.0f}bn); gap ${row['gap_published_usd_bn']:,.0f}bn",
+            highlight=False,
+            soft_wrap=True,
+        )
+    q = sim.quantiles()
+    out.print(
+        f"Monte Carlo ({draws:,} draws, seed {seed}): required revenue "
+        f"${q.loc[0.05, 'required_revenue_usd_bn']:,.0f}-{q.loc[0.95, 'required_revenue_usd_bn']:,.0f}bn "
+        f"(90%), gap ${q.loc[0.5, 'gap_usd_bn']:,.0f}bn at the median",
+        highlight=False,
+        soft_wrap=True,
+    )
+    out.print(
+        f"Closing the median gap by {close_by} needs AI revenue to grow {growth:.0%} a year. "
+        f"OpenAI: ${commitments:,.0f}bn of commitments over 8 years (${commitments / 8:,.0f}bn a year) "
+        f"against a ${run_rate:,.0f}bn run-rate at end-2025.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for name, r in ranges.items():
+        out.print(
+            f"  {name}: {r.low:g}-{r.high:g}"
+            + (f" (mode {r.mode:g})" if r.mode is not None else ""),
+            highlight=False,
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning every error into one line and an exit code.
 

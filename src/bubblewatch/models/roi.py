@@ -154,3 +154,85 @@ def commitments_against_revenue(
     table = pd.DataFrame({"commitments_usd_bn": yearly, "revenue_usd_bn": rev}, index=idx)
     table["revenue_over_commitments"] = table["revenue_usd_bn"] / table["commitments_usd_bn"]
     return CommitmentCoverage(table)
+
+
+def sequoia_check(estimates: pd.DataFrame) -> pd.DataFrame:
+    """Sequoia's 2023 and 2024 figures recomputed from their published inputs.
+
+    One row per year: the inputs, the required revenue and gap as published, the same
+    recomputed here, and the AI revenue the published gap implies (required less gap).
+    """
+    est = estimates.set_index("estimate_id")
+    rows = []
+    for year in (2023, 2024):
+        key = f"sequoia_{year}_"
+        needed = [
+            "gpu_run_rate",
+            "datacenter_multiple",
+            "margin_multiple",
+            "required_revenue",
+            "gap",
+        ]
+        if not all(key + n in est.index for n in needed):
+            continue
+        v = {n: float(est.loc[key + n, "value"]) for n in needed}
+        required = required_revenue(
+            v["gpu_run_rate"], v["datacenter_multiple"], v["margin_multiple"]
+        )
+        rows.append(
+            {
+                "year": year,
+                "accelerator_spend_usd_bn": v["gpu_run_rate"],
+                "datacenter_multiple": v["datacenter_multiple"],
+                "margin_multiple": v["margin_multiple"],
+                "required_published_usd_bn": v["required_revenue"],
+                "required_recomputed_usd_bn": required,
+                "gap_published_usd_bn": v["gap"],
+                "implied_ai_revenue_usd_bn": v["required_revenue"] - v["gap"],
+                "sources": ", ".join(
+                    dict.fromkeys(str(est.loc[key + n, "source_id"]) for n in needed)
+                ),
+            }
+        )
+    if not rows:
+        raise SpecificationError("the estimates table has no Sequoia inputs")
+    return pd.DataFrame(rows).set_index("year")
+
+
+def parse_ranges(texts: list[str], defaults: Mapping[str, Range]) -> dict[str, Range]:
+    """``["margin_multiple=1.5:2.5", "ai_revenue_usd_bn=80:150:100"]`` over ``defaults``."""
+    out = dict(defaults)
+    for text in texts:
+        name, sep, spec = text.partition("=")
+        name = name.strip()
+        if not sep or name not in PARAMETERS:
+            raise SpecificationError(
+                f"expected NAME=LOW:HIGH[:MODE] with NAME one of {', '.join(PARAMETERS)}; got {text!r}"
+            )
+        parts = spec.split(":")
+        try:
+            numbers = [float(p) for p in parts]
+        except ValueError as exc:
+            raise SpecificationError(f"{name} needs numbers, got {spec!r}") from exc
+        if len(numbers) == 1:
+            out[name] = Range(numbers[0], numbers[0])
+        elif len(numbers) == 2:
+            out[name] = Range(numbers[0], numbers[1])
+        elif len(numbers) == 3:
+            out[name] = Range(numbers[0], numbers[1], numbers[2])
+        else:
+            raise SpecificationError(f"{name} takes LOW:HIGH or LOW:HIGH:MODE, got {spec!r}")
+    return out
+
+
+def default_ranges(estimates: pd.DataFrame) -> dict[str, Range]:
+    """Ranges spanning Sequoia's two analyses (a scenario choice the user can override)."""
+    check = sequoia_check(estimates)
+    spend = check["accelerator_spend_usd_bn"]
+    revenue = check["implied_ai_revenue_usd_bn"]
+    return {
+        "accelerator_spend_usd_bn": Range(float(spend.min()), float(spend.max())),
+        "datacenter_multiple": Range(1.5, 2.5, float(check["datacenter_multiple"].iloc[-1])),
+        "margin_multiple": Range(1.5, 2.5, float(check["margin_multiple"].iloc[-1])),
+        "ai_revenue_usd_bn": Range(float(revenue.min()), float(revenue.max())),
+    }
