@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from bubblewatch.detect import runup
+from bubblewatch.models import roi
 from bubblewatch.models.market import basket_index
 from bubblewatch.models.market import context as market_context
 from bubblewatch.report.assessment import Evidence, Section
@@ -417,7 +418,7 @@ def build_roi(t: Tables) -> Section:
     latest = yearly.index.max()
     capex = float(yearly.loc[latest, "capex"])
     cap_ids = _ids(panel.loc[panel["period"] == latest], ["capex"])
-    evidence = (
+    evidence: tuple[Evidence, ...] = (
         Evidence(
             "OpenAI compute and chip commitments with a disclosed amount",
             float(by_party.sum()),
@@ -437,6 +438,29 @@ def build_roi(t: Tables) -> Section:
         ),
         Evidence(f"Hyperscaler capex, {latest}", capex, "usd_bn", cap_ids),
     )
+    check = roi.sequoia_check(t["estimates"])
+    sim = roi.monte_carlo(roi.default_ranges(t["estimates"]), n=10_000, seed=0)
+    median_gap = float(sim.quantiles().loc[0.5, "gap_usd_bn"])
+    for year, row in check.iterrows():
+        evidence += (
+            Evidence(
+                f"Sequoia {year}: ${row['accelerator_spend_usd_bn']:,.0f}bn x "
+                f"{row['datacenter_multiple']:g} x {row['margin_multiple']:g}, recomputed",
+                float(row["required_recomputed_usd_bn"]),
+                "usd_bn",
+                tuple(str(row["sources"]).split(", ")),
+                f"published ${row['required_published_usd_bn']:,.0f}bn, gap ${row['gap_published_usd_bn']:,.0f}bn",
+            ),
+        )
+    evidence += (
+        Evidence(
+            "Median revenue gap over Sequoia's input ranges (10,000 seeded draws)",
+            median_gap,
+            "usd_bn",
+            tuple(dict.fromkeys(sid for cell in check["sources"] for sid in str(cell).split(", "))),
+            "ranges: a scenario choice spanning the 2023 and 2024 analyses",
+        ),
+    )
     fig = go.Figure(go.Bar(x=by_party.index, y=by_party.to_numpy(), name="USD bn"))
     fig.update_layout(
         **_LAYOUT, title="OpenAI's disclosed compute and chip commitments by counterparty (USD bn)"
@@ -444,7 +468,8 @@ def build_roi(t: Tables) -> Section:
     reading = (
         f"Deals in the table commit OpenAI to ${by_party.sum():,.0f}bn of compute and chips across "
         f"{len(by_party)} counterparties ({undisclosed} more undisclosed), against the ~$1.4tn the debate "
-        "cites and a ~$100bn revenue target for 2027."
+        "cites and a ~$100bn revenue target for 2027; Sequoia's $200bn and $600bn questions recompute "
+        f"exactly from their inputs, and over their ranges the median gap is ${median_gap:,.0f}bn."
     )
     return Section(
         "roi",
@@ -453,6 +478,9 @@ def build_roi(t: Tables) -> Section:
         reading,
         evidence,
         fig,
+        tables=(
+            ("Sequoia's revenue gap recomputed from its published inputs", check.reset_index()),
+        ),
     )
 
 
