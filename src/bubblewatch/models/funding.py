@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblewatch._json import records
+from bubblewatch.data.units import usd_bn
 from bubblewatch.errors import DataError
 
 HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
@@ -40,7 +42,6 @@ AI_RAISERS = ("OpenAI", "Anthropic", "xAI", "CoreWeave", "Nebius", "Mistral")
 VENDORS = ("NVIDIA", "AMD", "Broadcom")
 """Chipmakers whose equity stakes in AI labs and neoclouds (their customers) count as vendor
 financing; contingent backstops are left out."""
-_TO_BN = {"usd_m": 1e-3, "usd_bn": 1.0}
 
 
 def _fiscal(financials: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
@@ -48,7 +49,7 @@ def _fiscal(financials: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
         financials["metric"].isin(list(metrics))
         & financials["period"].astype(str).str.fullmatch(r"FY\d{4}")
     ].copy()
-    rows["usd_bn"] = rows["value"].astype(float) * rows["unit"].map(_TO_BN)
+    rows["usd_bn"] = usd_bn(rows)
     rows["fiscal_year_end"] = pd.to_datetime(rows["fiscal_year_end"])
     return rows
 
@@ -129,25 +130,10 @@ class Funding:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            out = []
-            for rec in frame.reset_index().to_dict(orient="records"):
-                out.append(
-                    {
-                        k: (
-                            None
-                            if isinstance(v, float) and np.isnan(v)
-                            else (f"{v:%Y-%m-%d}" if isinstance(v, pd.Timestamp) else v)
-                        )
-                        for k, v in rec.items()
-                    }
-                )
-            return out
-
         return {
             "reading": self.reading(),
             "companies": records(self.table),
-            "ecosystem": records(self.ecosystem),
+            "ecosystem": records(self.ecosystem.reset_index()),
             "source_ids": list(self.source_ids),
         }
 

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch._assignments import parse_assignments
+from bubblewatch.data.units import usd_bn
 from bubblewatch.errors import SpecificationError
 from bubblewatch.models import contagion, financing
 
@@ -74,8 +75,7 @@ def buffers(
     ocf = financials.loc[financials["metric"] == "operating_cash_flow"].copy()
     ocf["fiscal_year_end"] = pd.to_datetime(ocf["fiscal_year_end"])
     ocf = ocf.sort_values("fiscal_year_end").groupby("entity").last()
-    scale = ocf["unit"].map({"usd_m": 1e-3, "usd_bn": 1.0})
-    latest = ocf["value"] * scale
+    latest = pd.Series(usd_bn(ocf), index=ocf.index)
     values, origin = {}, {}
     for firm in firms:
         if overrides and firm in overrides:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from bubblewatch._json import records
 from bubblewatch._typing import SECTION_IDS, SectionId
 from bubblewatch.errors import ReportError
 from bubblewatch.store import DataVintage
@@ -38,24 +39,6 @@ def format_value(value: float | str, unit: str) -> str:
     if math.isnan(value):
         return "n/a"
     return _UNIT_FORMATS.get(unit, "{:,.2f} " + unit).format(value)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """JSON-safe rows: NaN as None, numpy scalars as Python numbers, dates as ISO text."""
-    rows = []
-    for rec in frame.to_dict(orient="records"):
-        clean: dict[str, Any] = {}
-        for k, v in rec.items():
-            if isinstance(v, float) and math.isnan(v):
-                clean[str(k)] = None
-            elif hasattr(v, "item"):
-                clean[str(k)] = v.item()
-            elif isinstance(v, pd.Timestamp):
-                clean[str(k)] = f"{v:%Y-%m-%d}"
-            else:
-                clean[str(k)] = v
-        rows.append(clean)
-    return rows
 
 
 @dataclass(frozen=True)
@@ -197,7 +180,7 @@ class Assessment:
                     "reading": s.reading,
                     "evidence": [ev.to_dict() for ev in s.evidence],
                     "tables": [
-                        {"title": title, "rows": _records(frame)} for title, frame in s.tables
+                        {"title": title, "rows": records(frame)} for title, frame in s.tables
                     ],
                     "sources": [self.source(sid) for sid in s.source_ids],
                 }

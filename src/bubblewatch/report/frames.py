@@ -6,13 +6,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-_TO_BN = {"usd_bn": 1.0, "usd_m": 1e-3, "usd_tn": 1e3}
+from bubblewatch.data.units import USD_BN_PER_UNIT, usd_bn
 
 
 def financials_bn(financials: pd.DataFrame) -> pd.DataFrame:
     """Financials with every USD figure in billions, in a ``usd_bn`` column."""
-    frame = financials.loc[financials["unit"].isin(list(_TO_BN))].copy()
-    frame["usd_bn"] = frame["value"] * frame["unit"].map(_TO_BN)
+    frame = financials.loc[financials["unit"].isin(list(USD_BN_PER_UNIT))].copy()
+    frame["usd_bn"] = usd_bn(frame)
     return frame
 
 

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblewatch.data.units import usd_bn
 from bubblewatch.errors import DataError, SpecificationError
 from bubblewatch.models.depreciation.inputs import CompanyInputs
 from bubblewatch.models.depreciation.schedule import schedule
@@ -41,8 +42,7 @@ def guidance_midpoint(financials: pd.DataFrame, company: str) -> tuple[str, floa
     ]
     if rows.empty:
         raise DataError(f"no capex guidance for {company!r}")
-    scale = rows["unit"].map({"usd_bn": 1.0, "usd_m": 1e-3}).to_numpy(dtype=float)
-    value = float(np.mean(rows["value"].to_numpy(dtype=float) * scale))
+    value = float(np.mean(usd_bn(rows)))
     return str(rows["period"].iloc[0]), value, tuple(dict.fromkeys(rows["source_id"]))
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bubblewatch.data.units import usd_bn
 from bubblewatch.errors import DataError
 from bubblewatch.models.depreciation.schedule import LifeChange, LifeHistory
 
@@ -72,17 +73,8 @@ def _series(rows: pd.DataFrame, scale: float = 1.0) -> pd.Series:
     )
 
 
-_TO_BN = {"usd_m": 1e-3, "usd_bn": 1.0}
-
-
 def _usd_bn(rows: pd.DataFrame) -> pd.Series:
-    units = set(rows["unit"])
-    if not units <= set(_TO_BN):
-        raise DataError(f"expected USD amounts, found units {sorted(units)}")
-    scale = rows["unit"].map(_TO_BN).to_numpy(dtype=float)
-    return pd.Series(
-        rows["value"].to_numpy(dtype=float) * scale, index=pd.DatetimeIndex(rows["fiscal_year_end"])
-    )
+    return pd.Series(usd_bn(rows), index=pd.DatetimeIndex(rows["fiscal_year_end"]))
 
 
 @dataclass(frozen=True)

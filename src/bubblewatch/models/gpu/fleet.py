@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from bubblewatch._json import records
 from bubblewatch.errors import SpecificationError
 from bubblewatch.models.gpu.economics import HOURS_PER_YEAR
 
@@ -112,18 +113,12 @@ class FleetResult:
         return self.years.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        def clean(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            return [
-                {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
-                for r in frame.reset_index().to_dict(orient="records")
-            ]
-
         life = self.economic_life
         return {
             "scenario": self.scenario.to_dict(),
             "economic_life_years": None if np.isnan(life) else life,
-            "years": clean(self.years),
-            "vintages": clean(self.vintages),
+            "years": records(self.years.reset_index()),
+            "vintages": records(self.vintages.reset_index()),
         }
 
     def summary(self) -> str:
