@@ -462,3 +462,34 @@ def test_revenue_gap_reproduces_sequoia_and_is_seeded(home: Path) -> None:
         proc = run_cli("revenue-gap", *args)
         assert proc.returncode == 2, (args, proc.stderr)
         _no_traceback(proc)
+
+
+def test_power_grid_and_conversions(home: Path) -> None:
+    proc = run_cli("power")
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "603,318 H100-class accelerators" in proc.stdout and "Conversion assumptions" in proc.stdout
+    )
+    doc = json.loads(
+        run_cli(
+            "power", "--json", "--scenario", "sp451_us_dc_grid_power_2030", "--build", "8,12"
+        ).stdout
+    )
+    rows = {r["supply"]: r for r in doc["scenarios"]}
+    # S&P 451: 134.4 GW in 2030 from 61.8 GW in 2025 is 14.52 GW a year.
+    assert rows["build-8gw"]["annual_gap_gw"] == pytest.approx(14.52 - 8)
+    assert rows["build-12gw"]["shortfall_2030_gw"] == pytest.approx(5 * (14.52 - 12))
+    pue = json.loads(run_cli("power", "--json", "--set", "pue=1.1").stdout)
+    assert pue["conversion"]["kw_per_accelerator"] == pytest.approx(10.2 / 8 * 1.1)
+    for args in (
+        ("--scenario", "nope"),
+        ("--supply", "nope"),
+        ("--build", "-3"),
+        ("--build", "x"),
+        ("--set", "pue=0.8"),
+        ("--set", "warp=1"),
+        ("--through", "2020"),
+    ):
+        proc = run_cli("power", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        _no_traceback(proc)

@@ -24,3 +24,16 @@ def parse_assignments(texts: Iterable[str], *, form: str = "NAME=VALUE") -> dict
             except ValueError as exc:
                 raise SpecificationError(f"{name!r} needs a number, got {value!r}") from exc
     return out
+
+
+def parse_floats(text: str, what: str) -> list[float]:
+    """``"4,5,6"`` -> ``[4.0, 5.0, 6.0]``; ``what`` names the option in the error."""
+    try:
+        values = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise SpecificationError(
+            f"{what} must be numbers separated by commas, got {text!r}"
+        ) from exc
+    if not values:
+        raise SpecificationError(f"give at least one value for {what}")
+    return values

@@ -19,7 +19,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from bubblewatch import __version__
+from bubblewatch import __version__, cli_macro
+from bubblewatch._assignments import parse_floats
 from bubblewatch._io import write_text_atomic
 from bubblewatch._typing import SECTION_IDS
 from bubblewatch.data import SCHEMAS
@@ -554,18 +555,6 @@ def market_command(
         )
 
 
-def _floats(text: str, what: str) -> list[float]:
-    try:
-        values = [float(x) for x in text.split(",") if x.strip()]
-    except ValueError as exc:
-        raise SpecificationError(
-            f"{what} must be numbers separated by commas, got {text!r}"
-        ) from exc
-    if not values:
-        raise SpecificationError(f"give at least one value for {what}")
-    return values
-
-
 @app.command("depreciation")
 def depreciation_command(
     company: Annotated[
@@ -588,10 +577,10 @@ def depreciation_command(
     """Operating income and EPS under alternative server lives; disclosed effects; critics' figure."""
     from bubblewatch.models import depreciation as dep
 
-    lives = _floats(life, "--life")
+    lives = parse_floats(life, "--life")
     rate: str | float = tax
     if tax != "effective":
-        values = _floats(tax, "--tax")
+        values = parse_floats(tax, "--tax")
         if len(values) != 1:
             raise SpecificationError(f"--tax takes one rate or 'effective', got {tax!r}")
         rate = values[0]
@@ -653,7 +642,7 @@ def gpu_life_command(
     life = defaults.gpu_life(
         table,
         price_path=price_path,
-        prices=_floats(prices, "--prices") if prices else None,
+        prices=parse_floats(prices, "--prices") if prices else None,
         overrides=overrides,
         years=years,
     )
@@ -875,6 +864,9 @@ def revenue_gap_command(
             + (f" (mode {r.mode:g})" if r.mode is not None else ""),
             highlight=False,
         )
+
+
+app.command("power")(cli_macro.power_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -18,6 +18,7 @@ built; the cumulative shortfall is demand less installed supply at each year end
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -142,3 +143,253 @@ def forecasts(power: pd.DataFrame) -> pd.DataFrame:
     return rows[
         ["series_id", "publisher_short", "year", "value", "value_low", "value_high", "source_id"]
     ]
+
+
+@dataclass(frozen=True)
+class Path:
+    """A sourced linear path: ``gw_per_year`` of demand growth or of capacity built."""
+
+    name: str
+    kind: str
+    gw_per_year: float
+    basis: str
+    source_ids: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "gw_per_year": self.gw_per_year,
+            "basis": self.basis,
+            "source_ids": list(self.source_ids),
+        }
+
+
+def _bounds(rec: Any) -> list[tuple[str, float]]:
+    """``[(suffix, value)]``: the point value, or the low and high ends of a range."""
+    if pd.notna(rec.value):
+        return [("", float(rec.value))]
+    out = []
+    if pd.notna(rec.value_low):
+        out.append(("-low", float(rec.value_low)))
+    if pd.notna(rec.value_high):
+        out.append(("-high", float(rec.value_high)))
+    return out
+
+
+def base_capacity(power: pd.DataFrame) -> tuple[int, float, tuple[str, ...]]:
+    """US data-centre installed capacity in the latest year with actual figures (GW).
+
+    Publishers measure it differently (grid power, IT load, leased markets), so where several
+    give a figure for that year the base is their mean: ``(year, gw, source_ids)``.
+    """
+    rows = _installed(power)
+    if rows.empty:
+        raise DataError("no US data-centre installed capacity in the power table")
+    latest = rows.loc[rows["y"] == rows["y"].max()]
+    return int(latest["y"].iloc[0]), float(latest["gw"].mean()), tuple(latest["source_id"])
+
+
+def _installed(power: pd.DataFrame) -> pd.DataFrame:
+    rows = power.loc[
+        (power["entity"] == "US data centers")
+        & (power["metric"] == "capacity_installed")
+        & (power["unit"] == "gw")
+        & (power["kind"] == "actual")
+        & power["year"].astype(str).str.fullmatch(r"\d{4}")
+    ].copy()
+    rows["y"] = rows["year"].astype(int)
+    rows["gw"] = rows["value"].fillna((rows["value_low"] + rows["value_high"]) / 2)
+    return rows.sort_values("y")
+
+
+def demand_paths(power: pd.DataFrame) -> dict[str, Path]:
+    """Demand growth a year implied by each sourced US forecast.
+
+    A level forecast :math:`D_T` grows :math:`(D_T - D_{t_0}) / (T - t_0)` a year from the
+    publisher's own base :math:`D_{t_0}` (its latest actual ``capacity_installed`` figure,
+    else :func:`base_capacity`); a growth forecast :math:`\\Delta` over :math:`n` years
+    (metric ``capacity_demand_growth_<n>yr``) grows :math:`\\Delta / n`. Ranges give a low
+    and a high path; each path is named by its ``series_id`` (``-low``/``-high`` for ranges).
+    """
+    us = power.loc[(power["entity"] == "US data centers") & (power["unit"] == "gw")]
+    installed = _installed(power)
+    default_base = base_capacity(power)
+    paths: dict[str, Path] = {}
+    for rec in us.loc[us["kind"] == "forecast"].itertuples():
+        if rec.metric == "capacity_demand":
+            own = installed.loc[installed["publisher_short"] == rec.publisher_short]
+            if len(own):
+                by, bg = int(own["y"].iloc[-1]), float(own["gw"].iloc[-1])
+                bsrc: tuple[str, ...] = (str(own["source_id"].iloc[-1]),)
+            else:
+                by, bg, bsrc = default_base
+            target_year = int(rec.year)
+            if target_year <= by:
+                continue
+            for suffix, value in _bounds(rec):
+                name = f"{rec.series_id}{suffix}"
+                paths[name] = Path(
+                    name,
+                    "demand",
+                    (value - bg) / (target_year - by),
+                    f"{value:g} GW in {target_year} from {bg:g} GW in {by}",
+                    tuple(dict.fromkeys((str(rec.source_id), *bsrc))),
+                )
+        elif span := re.fullmatch(r"capacity_demand_growth_(\d+)yr", str(rec.metric)):
+            n = int(span.group(1))
+            for suffix, value in _bounds(rec):
+                name = f"{rec.series_id}{suffix}"
+                paths[name] = Path(
+                    name,
+                    "demand",
+                    value / n,
+                    f"+{value:g} GW over the {n} years to {rec.year}",
+                    (str(rec.source_id),),
+                )
+    if not paths:
+        raise DataError("no US data-centre demand forecasts in the power table")
+    return paths
+
+
+def supply_paths(power: pd.DataFrame) -> dict[str, Path]:
+    """Capacity built a year: each sourced US ``capacity_added`` figure for one year."""
+    rows = power.loc[
+        (power["entity"] == "US data centers")
+        & (power["metric"] == "capacity_added")
+        & (power["unit"] == "gw")
+        & power["year"].astype(str).str.fullmatch(r"\d{4}")
+    ]
+    paths: dict[str, Path] = {}
+    for rec in rows.itertuples():
+        for suffix, value in _bounds(rec):
+            name = f"{rec.series_id}{suffix}"
+            paths[name] = Path(
+                name,
+                "supply",
+                value,
+                f"{value:g} GW added in {rec.year} ({rec.kind})",
+                (str(rec.source_id),),
+            )
+    return paths
+
+
+def scenarios(
+    demand: Mapping[str, Path],
+    supply: Mapping[str, Path],
+    *,
+    base_year: int,
+    through: int,
+    conv: Conversion | None = None,
+) -> pd.DataFrame:
+    """Every demand path against every build path: the gap a year and the shortfall by ``through``.
+
+    With linear paths the gap is the same each year, :math:`g - b`, and the cumulative
+    shortfall after :math:`n = \\text{through} - \\text{base\\_year}` years is :math:`n(g - b)`
+    (see :func:`gap` for the year-by-year table).
+    """
+    if through <= base_year:
+        raise SpecificationError("the horizon must come after the base year")
+    years = through - base_year
+    rows = []
+    for d in demand.values():
+        for s in supply.values():
+            annual = d.gw_per_year - s.gw_per_year
+            row = {
+                "demand": d.name,
+                "supply": s.name,
+                "demand_growth_gw_per_year": d.gw_per_year,
+                "build_gw_per_year": s.gw_per_year,
+                "annual_gap_gw": annual,
+                f"shortfall_{through}_gw": annual * years,
+            }
+            if conv is not None:
+                row["annual_gap_accelerators_m"] = conv.gw_to_accelerators(annual) / 1e6
+                row["annual_gap_capex_usd_bn"] = conv.gw_to_capex_usd_bn(annual)
+            row["sources"] = ", ".join(dict.fromkeys(d.source_ids + s.source_ids))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """Base, paths, conversion and the scenario grid that ``bubblewatch power`` reports."""
+
+    base_year: int
+    base_gw: float
+    base_sources: tuple[str, ...]
+    through: int
+    demand: Mapping[str, Path]
+    supply: Mapping[str, Path]
+    conversion: Conversion
+    grid: pd.DataFrame
+
+    @property
+    def shortfall_column(self) -> str:
+        return f"shortfall_{self.through}_gw"
+
+    def summary(self) -> str:
+        s = self.grid[self.shortfall_column]
+        a = self.grid["annual_gap_gw"]
+        c = self.conversion
+        return (
+            f"{len(self.demand)} demand paths x {len(self.supply)} build paths from {self.base_year}: "
+            f"the gap runs {a.min():+.1f} to {a.max():+.1f} GW a year (median {a.median():+.1f}) and "
+            f"{s.min():+.0f} to {s.max():+.0f} GW by {self.through} (median {s.median():+.0f}). "
+            f"One GW holds {c.accelerators_per_gw:,.0f} H100-class accelerators at "
+            f"{c.kw_per_accelerator:.2f} kW each and costs ${c.gw_to_capex_usd_bn(1.0):,.1f}bn in them."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "base": {
+                "year": self.base_year,
+                "gw": self.base_gw,
+                "source_ids": list(self.base_sources),
+            },
+            "through": self.through,
+            "conversion": self.conversion.to_dict(),
+            "demand_paths": [p.to_dict() for p in self.demand.values()],
+            "supply_paths": [p.to_dict() for p in self.supply.values()],
+            "scenarios": self.grid.to_dict(orient="records"),
+        }
+
+
+def _pick(paths: Mapping[str, Path], names: list[str], kind: str) -> dict[str, Path]:
+    unknown = [n for n in names if n not in paths]
+    if unknown:
+        raise SpecificationError(
+            f"unknown {kind} path(s): {', '.join(unknown)}; known: {', '.join(paths)}"
+        )
+    return {n: paths[n] for n in dict.fromkeys(names)}
+
+
+def outlook(
+    power: pd.DataFrame,
+    accelerators: pd.DataFrame,
+    *,
+    demand: list[str] | None = None,
+    supply: list[str] | None = None,
+    build_gw: list[float] | None = None,
+    through: int = 2030,
+    overrides: Mapping[str, float] | None = None,
+) -> Outlook:
+    """The scenario grid from the sourced paths (all by default) and any user build rates.
+
+    ``demand`` and ``supply`` name paths (see :func:`demand_paths`, :func:`supply_paths`);
+    ``build_gw`` adds build rates of the user's choosing, marked as scenario choices.
+    """
+    d_all, s_all = demand_paths(power), supply_paths(power)
+    d = _pick(d_all, demand, "demand") if demand else dict(d_all)
+    s = _pick(s_all, supply, "supply") if supply else ({} if build_gw else dict(s_all))
+    for gw in build_gw or []:
+        if not np.isfinite(gw) or gw < 0:
+            raise SpecificationError("a build rate must be a finite number of GW >= 0")
+        name = f"build-{gw:g}gw"
+        s[name] = Path(name, "supply", float(gw), f"{gw:g} GW a year (scenario choice)", ())
+    if not s:
+        raise DataError("no build path: the power table has no US capacity additions")
+    base_year, base_gw, base_src = base_capacity(power)
+    conv = conversion(accelerators, overrides)
+    grid = scenarios(d, s, base_year=base_year, through=through, conv=conv)
+    return Outlook(base_year, base_gw, base_src, through, d, s, conv, grid)

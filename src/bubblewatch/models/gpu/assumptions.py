@@ -63,6 +63,16 @@ def assumptions_frame(items: Iterable[Assumption]) -> pd.DataFrame:
     )
 
 
+#: Physical bounds beyond ``>= 0``: a PUE below 1 would mean the facility makes power, and a
+#: share of hours or of load above 1 is more than all of them.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "pue": (1.0, math.inf),
+    "utilisation": (0.0, 1.0),
+    "load_factor": (0.0, 1.0),
+    "server_overhead": (1.0, math.inf),
+}
+
+
 def override(items: Mapping[str, Assumption], values: Mapping[str, float]) -> dict[str, Assumption]:
     """Replace values by name; an overridden assumption becomes a scenario choice."""
     out = dict(items)
@@ -77,6 +87,11 @@ def override(items: Mapping[str, Assumption], values: Mapping[str, float]) -> di
         if not math.isfinite(number) or number < 0:
             raise SpecificationError(
                 f"assumption {name!r} must be a finite number >= 0, got {value!r}"
+            )
+        lo, hi = BOUNDS.get(name, (0.0, math.inf))
+        if not lo <= number <= hi:
+            raise SpecificationError(
+                f"assumption {name!r} must lie in [{lo:g}, {hi:g}], got {value!r}"
             )
         if number != out[name].value:
             out[name] = replace(out[name], value=number, source_id=None, note="set by the user")
