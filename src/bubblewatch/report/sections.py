@@ -26,6 +26,7 @@ from bubblewatch.report.frames import (
     market_series,
 )
 from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
+from bubblewatch.report.power_section import build_power
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
 
 Tables = Mapping[str, pd.DataFrame]
@@ -481,84 +482,6 @@ def build_roi(t: Tables) -> Section:
         tables=(
             ("Sequoia's revenue gap recomputed from its published inputs", check.reset_index()),
         ),
-    )
-
-
-def build_power(t: Tables) -> Section:
-    power = t["power"]
-    gw = power.loc[(power["unit"] == "gw") & power["entity"].str.startswith("US")].copy()
-    gw["mid"] = gw["value"].fillna(gw[["value_low", "value_high"]].mean(axis=1))
-    gw["lo"] = gw["value_low"].fillna(gw["value"])
-    gw["hi"] = gw["value_high"].fillna(gw["value"]).fillna(gw["lo"])
-    demand = gw.loc[gw["metric"] == "capacity_demand"]
-    short = gw.loc[gw["metric"] == "capacity_shortfall"]
-    evidence = []
-    for rec in pd.concat([demand, short]).itertuples():
-        label = f"{rec.publisher_short}: {rec.metric.replace('_', ' ')}, {rec.year}"
-        value = (
-            rec.value
-            if pd.notna(rec.value)
-            else (f"{rec.lo:,.0f}-{rec.hi:,.0f} GW" if rec.hi != rec.lo else f">{rec.lo:,.0f} GW")
-        )
-        evidence.append(
-            Evidence(
-                label, float(value) if not isinstance(value, str) else value, "gw", (rec.source_id,)
-            )
-        )
-    evidence.append(
-        Evidence(
-            "Claimed shortfall (C33)",
-            "10-20 GW a year, 50-100 GW by 2030",
-            "text",
-            _claim_sources(t["claims"], "C33"),
-        )
-    )
-    fig = go.Figure()
-    for metric, rows in gw.groupby("metric"):
-        fig.add_trace(
-            go.Scatter(
-                x=rows["publisher_short"] + " " + rows["year"].astype(str),
-                y=rows["mid"],
-                mode="markers",
-                name=str(metric),
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (rows["hi"] - rows["mid"]).fillna(0),
-                    "arrayminus": (rows["mid"] - rows["lo"]).fillna(0),
-                },
-            )
-        )
-    fig.add_hrect(
-        y0=50,
-        y1=100,
-        fillcolor="orange",
-        opacity=0.12,
-        line_width=0,
-        annotation_text="debate: 50-100 GW gap by 2030",
-    )
-    fig.update_layout(**_LAYOUT, title="US data-center power: published figures and forecasts (GW)")
-    lo = float(short["lo"].min()) if len(short) else float("nan")
-    hi = float(short["hi"].max()) if len(short) else float("nan")
-    dlo, dhi = float(demand["lo"].min()), float(demand["hi"].max())
-    if hi < 50:
-        position = "above every published shortfall estimate"
-    elif lo > 100:
-        position = "below every published shortfall estimate"
-    else:
-        position = "within the range of published shortfall estimates"
-    reading = (
-        f"Published forecasts of US data-center power demand span {dlo:,.0f}-{dhi:,.0f} GW and shortfall "
-        f"estimates {lo:,.0f}-{hi:,.0f} GW ({len(gw)} figures from {gw['publisher_short'].nunique()} "
-        f"publishers); the debate's 50-100 GW gap by 2030 lies {position}."
-    )
-    return Section(
-        "power",
-        "The compute and power gap",
-        "How many gigawatts are needed, and how many can be built?",
-        reading,
-        tuple(evidence),
-        fig,
     )
 
 
