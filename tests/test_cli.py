@@ -493,3 +493,19 @@ def test_power_grid_and_conversions(home: Path) -> None:
         proc = run_cli("power", *args)
         assert proc.returncode == 2, (args, proc.stderr)
         _no_traceback(proc)
+
+
+def test_gdp_reproduces_furman_and_the_split(home: Path) -> None:
+    proc = run_cli("gdp")
+    assert proc.returncode == 0, proc.stderr
+    assert "92% of growth" in proc.stdout and "not a counterfactual" in proc.stdout
+    doc = json.loads(run_cli("gdp", "--json").stdout)
+    assert doc["furman"]["published"] == {"share": 92.0, "growth_excluding": 0.1}
+    assert doc["speakers_split"]["pce"] == pytest.approx(1.06, abs=0.01)
+    assert {"levels", "split", "furman", "yoy", "then"} <= set(doc["sources"])
+    h2 = json.loads(run_cli("gdp", "--json", "--half", "2025H2").stdout)
+    assert h2["half"] == "2025H2" and h2["furman"]["recomputed"]["start"] == "2025Q2"
+    for args in (("--half", "2025H3"), ("--half", "2019H1"), ("--half", "soon")):
+        proc = run_cli("gdp", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        _no_traceback(proc)

@@ -867,6 +867,7 @@ def revenue_gap_command(
 
 
 app.command("power")(cli_macro.power_command)
+app.command("gdp")(cli_macro.gdp_command)
 
 
 def main(argv: list[str] | None = None) -> None:
