@@ -124,13 +124,16 @@ def test_readings_quote_their_own_evidence(assessment: Assessment) -> None:
     assert f"{cape.value:.1f}" in markets.reading
 
 
-def test_gdp_section_uses_the_latest_release(assessment: Assessment, built_store: Path) -> None:
+def test_gdp_section_states_the_split_and_furmans_arithmetic(assessment: Assessment) -> None:
     gdp = assessment.section("gdp")
-    with Store.open(built_store) as store:
-        macro = store.read("macro")
-    latest = macro.loc[macro["series"] == "gdp_growth", "period"].max()
-    assert latest in gdp.reading
-    assert re.search(r"consumers added [+-]\d", gdp.reading)
+    ev = {e.label: e for e in gdp.evidence}
+    growth = next(e for k, e in ev.items() if k.startswith("Real GDP growth, 2025H1"))
+    furman = next(
+        e for k, e in ev.items() if k.startswith("Furman's arithmetic recomputed: IT share")
+    )
+    assert f"growth was {growth.value:.1f}%" in gdp.reading
+    assert f"gives {furman.value:.0f}%" in gdp.reading
+    assert "Furman's published figure (C19)" in ev
 
 
 def test_assessment_refuses_unknown_sources(assessment: Assessment) -> None:

@@ -22,9 +22,9 @@ from bubblewatch.report.financing_section import build_circularity, build_credit
 from bubblewatch.report.frames import (
     drawdown,
     fiscal_panel,
-    latest_by_published,
     market_series,
 )
+from bubblewatch.report.gdp_section import build_gdp
 from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
 from bubblewatch.report.power_section import build_power
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
@@ -231,104 +231,6 @@ def hyperscaler_years(t: Tables, metrics: list[str]) -> tuple[pd.DataFrame, pd.D
 
 def _ids(rows: pd.DataFrame, metrics: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sid for m in metrics for sid in rows[f"src_{m}"]))
-
-
-_GDP_PARTS = {
-    "contrib_pce": "consumer spending",
-    "contrib_nonres_fixed_investment": "business fixed investment",
-    "contrib_residential": "housing",
-    "contrib_inventories": "inventories",
-    "contrib_net_exports": "net exports",
-    "contrib_government": "government",
-}
-
-
-def build_gdp(t: Tables) -> Section:
-    macro = latest_by_published(t["macro"], t["sources"], ["series", "period"])
-    quarters = macro.loc[macro["period"].str.fullmatch(r"\d{4}Q\d")]
-    growth = quarters.loc[quarters["series"] == "gdp_growth"].set_index("period")
-    parts = quarters.loc[quarters["series"].isin(list(_GDP_PARTS))]
-    latest_q = growth.index.max()
-    covered = parts.groupby("period")["series"].nunique()
-    decomposed = covered.index[covered >= 2]
-    dq = decomposed.max() if len(decomposed) else latest_q
-    evidence = [
-        Evidence(
-            f"Real GDP growth, {latest_q} (SAAR)",
-            float(growth.loc[latest_q, "value"]),
-            "pct",
-            (str(growth.loc[latest_q, "source_id"]),),
-        )
-    ]
-    for series, label in _GDP_PARTS.items():
-        row = parts.loc[(parts["series"] == series) & (parts["period"] == dq)]
-        if len(row):
-            evidence.append(
-                Evidence(
-                    f"Contribution of {label}, {dq}",
-                    float(row["value"].iloc[0]),
-                    "pp",
-                    (str(row["source_id"].iloc[0]),),
-                )
-            )
-    ipe = quarters.loc[quarters["series"] == "contrib_info_processing_equipment"].sort_values(
-        "period"
-    )
-    if len(ipe):
-        evidence.append(
-            Evidence(
-                f"Contribution of information-processing equipment, {ipe['period'].iloc[-1]}",
-                float(ipe["value"].iloc[-1]),
-                "pp",
-                (str(ipe["source_id"].iloc[-1]),),
-            )
-        )
-    furman = macro.loc[macro["series"] == "furman_gdp_ex_it_h1_2025"]
-    if len(furman):
-        evidence.append(
-            Evidence(
-                "Furman: H1 2025 growth without IT investment",
-                float(furman["value"].iloc[0]),
-                "pct",
-                (str(furman["source_id"].iloc[0]),),
-            )
-        )
-    fig = go.Figure()
-    for series, label in _GDP_PARTS.items():
-        rows = parts.loc[parts["series"] == series].sort_values("period")
-        fig.add_trace(go.Bar(x=rows["period"], y=rows["value"], name=label))
-    g = growth.sort_index()
-    fig.add_trace(
-        go.Scatter(
-            x=g.index,
-            y=g["value"],
-            name="real GDP growth",
-            mode="lines+markers",
-            line={"color": "black"},
-        )
-    )
-    fig.update_layout(
-        **_LAYOUT, barmode="relative", title="Contributions to US real GDP growth (pp, SAAR)"
-    )
-    pce = next(
-        (e.value for e in evidence if e.label.startswith("Contribution of consumer")), float("nan")
-    )
-    bfi = next(
-        (e.value for e in evidence if e.label.startswith("Contribution of business")), float("nan")
-    )
-    reading = (
-        f"US real GDP grew {growth.loc[latest_q, 'value']:.1f}% (SAAR) in {latest_q}; in {dq}, the latest "
-        f"quarter with a decomposition here, consumers added {pce:+.2f} pp and business fixed investment "
-        f"{bfi:+.2f} pp."
-    )
-    return Section(
-        "gdp",
-        "Is AI capex carrying US GDP?",
-        "How much of US growth comes from consumers, business investment and IT equipment?",
-        reading,
-        tuple(evidence),
-        fig,
-    )
 
 
 def build_cycles(t: Tables) -> Section:

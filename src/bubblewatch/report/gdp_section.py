@@ -1,0 +1,171 @@
+"""The ``gdp`` section: AI-related investment in US growth, Furman's 0.1% and the speakers' split."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from bubblewatch.models import gdp
+from bubblewatch.report.assessment import Evidence, Section
+
+Tables = Mapping[str, pd.DataFrame]
+_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 60, "b": 40}}
+
+
+def _claim_ids(claims: pd.DataFrame, *claim_ids: str) -> tuple[str, ...]:
+    rows = claims.loc[claims["claim_id"].isin(claim_ids), "source_id"]
+    return tuple(dict.fromkeys(rows.astype(str)))
+
+
+def build_gdp(t: Tables, half: str = "2025H1") -> Section:
+    v = gdp.view(t["macro"], half)
+    h, f, s, src = v.half_year, v.furman_recomputed, v.split, v.sources
+    claims = t["claims"]
+    c = v.contributions
+    latest = c.index[-1]
+    yoy = v.yoy
+    ipe_runs = v.runs_now.loc[v.runs_now["series"] == "info_processing_equipment"]
+    both = yoy["ipe_and_software"].dropna()
+    then = v.then.loc[v.then["series"] == "it_real_growth_avg_1995_2000"]
+    evidence: tuple[Evidence, ...] = (
+        Evidence(
+            f"Real GDP growth, {v.half} (SAAR, mean of quarters)",
+            s["gdp_growth"],
+            "pct",
+            src["split"],
+        ),
+        Evidence(f"Contribution of consumer spending, {v.half}", s["pce"], "pp", src["split"]),
+        Evidence(
+            f"Contribution of business fixed investment, {v.half}",
+            s["business_investment"],
+            "pp",
+            src["split"],
+        ),
+        Evidence(
+            f"Contribution of IT equipment, software and data centres, {v.half}",
+            float(h["ai_related"]),
+            "pp",
+            src["levels"],
+            f"{h['ai_related'] / h['gdp_growth']:.0%} of growth, BEA's chain-type formula",
+        ),
+        Evidence(
+            f"Growth without them, {v.half} (arithmetic, not a counterfactual)",
+            float(h["growth_excluding_ai_related"]),
+            "pct",
+            src["levels"],
+        ),
+        Evidence(
+            f"Furman's arithmetic recomputed: IT share of growth, {f.start}-{f.end}",
+            100 * f.share_of_growth,
+            "pct",
+            src["levels"],
+            "change in chained dollars of IT equipment and software over that of real GDP",
+        ),
+        Evidence(
+            f"Furman's arithmetic recomputed: growth without IT, {f.start}-{f.end}",
+            f.growth_excluding,
+            "pct",
+            src["levels"],
+        ),
+        Evidence(
+            "Furman's published figure (C19)",
+            v.furman_published.get("growth_excluding", float("nan")),
+            "pct",
+            src["furman"],
+        ),
+        Evidence(
+            "Claimed split (C20)",
+            "~2% growth: ~1 pp consumers, ~1 pp business",
+            "text",
+            _claim_ids(claims, "C20"),
+        ),
+        Evidence(
+            f"Contribution of IT equipment, software and data centres, {latest}",
+            float(c.loc[latest, "ai_related"]),
+            "pp",
+            src["levels"],
+        ),
+        Evidence(
+            f"Real IT equipment and software, growth over four quarters, {both.index[-1]}",
+            float(both.iloc[-1]),
+            "pct",
+            src["yoy"],
+            f"peak {both.max():.1f}% in {both.idxmax()}",
+        ),
+        Evidence(
+            "Quarters since 2008 with real IT equipment alone up >= 20% over four quarters",
+            float(ipe_runs["length"].sum()),
+            "count",
+            src["yoy"],
+            ", ".join(f"{a}-{b}" for a, b in zip(ipe_runs["first"], ipe_runs["last"], strict=True)),
+        ),
+    )
+    if len(then):
+        evidence += (
+            Evidence(
+                "Real IT investment growth, 1995-2000 average (then)",
+                float(then["value"].iloc[0]),
+                "pct",
+                tuple(then["source_id"].astype(str)),
+            ),
+        )
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=(
+            "IT contributions to real GDP growth (pp, SAAR)",
+            "Real IT investment, growth over four quarters (%)",
+        ),
+    )
+    for col, label in gdp.IT_PARTS.items():
+        fig.add_trace(go.Bar(x=c.index, y=c[col], name=label), row=1, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=c.index,
+            y=c["gdp_growth"],
+            name="real GDP growth",
+            mode="lines+markers",
+            line={"color": "black"},
+        ),
+        row=1,
+        col=1,
+    )
+    for col, label in (
+        ("ipe_and_software", "equipment + software"),
+        ("info_processing_equipment", "equipment alone"),
+    ):
+        ser = yoy[col].dropna()
+        fig.add_trace(
+            go.Scatter(x=ser.index, y=ser.to_numpy(), name=label, mode="lines"), row=1, col=2
+        )
+    fig.add_hline(y=gdp.RUN_THRESHOLD, line_dash="dot", line_color="red", row=1, col=2)
+    fig.update_layout(**_LAYOUT, height=440, barmode="relative")
+    share = h["ai_related"] / h["gdp_growth"]
+    reading = (
+        f"In {v.half} growth was {s['gdp_growth']:.1f}%, with {s['pce']:.1f} pp from consumers and "
+        f"{s['business_investment']:.1f} pp from business investment; IT equipment, software and data "
+        f"centres added {h['ai_related']:.2f} pp ({share:.0%}) by BEA's formula, while Furman's "
+        f"chained-dollar arithmetic gives {f.share_of_growth:.0%} and {f.growth_excluding:.1f}% without "
+        f"them, and real IT equipment grew 20% or more over four quarters in {len(ipe_runs)} "
+        f"stretch{'es' if len(ipe_runs) != 1 else ''} since 2024 against 24% a year in 1995-2000."
+    )
+    checks = v.published_checks
+    return Section(
+        "gdp",
+        "Is AI capex carrying US GDP?",
+        "How much of US growth comes from consumers, business investment and IT equipment?",
+        reading,
+        evidence,
+        fig,
+        headline=3,
+        tables=(
+            (
+                "IT contributions to real GDP growth by quarter (pp, SAAR)",
+                c.round(3).reset_index(names="period"),
+            ),
+            ("Computed IT contributions against BEA's published figures", checks),
+        ),
+    )
