@@ -509,3 +509,16 @@ def test_gdp_reproduces_furman_and_the_split(home: Path) -> None:
         proc = run_cli("gdp", *args)
         assert proc.returncode == 2, (args, proc.stderr)
         _no_traceback(proc)
+
+
+def test_cycles_phase_is_seeded(home: Path) -> None:
+    proc = run_cli("cycles", "--draws", "300")
+    assert proc.returncode == 0, proc.stderr
+    assert "on shale the AI cycle's last 5 years match" in proc.stdout
+    a = json.loads(run_cli("cycles", "--json", "--draws", "300", "--seed", "2").stdout)
+    b = json.loads(run_cli("cycles", "--json", "--draws", "300", "--seed", "2").stdout)
+    assert a["phases"] == b["phases"] and a["ai_source_ids"]
+    for args in (("--window", "1"), ("--draws", "0"), ("--window", "40")):
+        proc = run_cli("cycles", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        _no_traceback(proc)

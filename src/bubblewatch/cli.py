@@ -868,6 +868,7 @@ def revenue_gap_command(
 
 app.command("power")(cli_macro.power_command)
 app.command("gdp")(cli_macro.gdp_command)
+app.command("cycles")(cli_macro.cycles_command)
 
 
 def main(argv: list[str] | None = None) -> None:

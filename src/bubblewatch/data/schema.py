@@ -407,6 +407,22 @@ SERIES = TableSchema(
     shipped=False,
 )
 
+CYCLES = TableSchema(
+    name="cycles",
+    description="Past investment cycles (shale, telecom, railways): sourced yearly levels and ratios.",
+    columns=(
+        _c("cycle", allowed={"shale", "telecom", "railways"}),
+        _c("year", "int"),
+        _c("metric"),
+        _c("value", "float"),
+        _c("unit"),
+        _c("note", required=False),
+        _c("source_id"),
+    ),
+    key=("cycle", "metric", "year"),
+    unit_column="unit",
+)
+
 SCHEMAS: dict[str, TableSchema] = {
     s.name: s
     for s in (
@@ -421,6 +437,7 @@ SCHEMAS: dict[str, TableSchema] = {
         CLAIMS,
         ACCELERATORS,
         ESTIMATES,
+        CYCLES,
         SERIES,
     )
 }

@@ -99,6 +99,8 @@ def distances(ai: pd.DataFrame, analog: pd.DataFrame, window: int) -> pd.DataFra
     scale = pd.concat([a, x]).std(ddof=1)
     scale = scale.where(scale > 0)
     years = np.arange(int(x.index.min()) + window - 1, int(x.index.max()) + 1)
+    if len(years) == 0 or not common:
+        raise DataError("the analog is shorter than the window or shares no measure")
     a_win = a.reindex(range(end - window + 1, end + 1)).to_numpy(dtype=float)[::-1]  # k = 0..W-1
     x_full = x.reindex(range(int(x.index.min()), int(x.index.max()) + 1)).to_numpy(dtype=float)
     first = int(x.index.min())
@@ -240,23 +242,28 @@ def phase(
 def what_next(levels: pd.DataFrame, year: int, horizon: int = 5) -> dict[str, Any]:
     """What the analog's capex did after ``year``: its peak, the fall after it, FCF's return.
 
-    Returns the capex peak year at or after ``year`` within the data, the years to it, the
-    change of capex from ``year`` to ``horizon`` years later, the fall from the peak to the
-    following trough, and the first later year with positive free cash flow (where known).
+    Over the consecutive years of capex data from ``year`` on (a missing year ends the run):
+    the peak year, the years to it, the fall from the peak to the following trough and the
+    change to ``horizon`` years later; and the first later year with positive free cash flow.
     """
     capex = levels["capex"].dropna().sort_index() if "capex" in levels else pd.Series(dtype=float)
     out: dict[str, Any] = {"from_year": int(year), "horizon": int(horizon)}
-    later = capex.loc[capex.index >= year]
-    if len(later):
+    run = []
+    y = int(year)
+    while y in capex.index:  # consecutive years only: a gap ends what can be said
+        run.append(y)
+        y += 1
+    later = capex.loc[run]
+    if len(later) >= 2:
         peak_year = int(later.idxmax())
-        trough = capex.loc[capex.index > peak_year]
+        trough = later.loc[later.index > peak_year]
         out["capex_peak_year"] = peak_year
         out["years_to_peak"] = peak_year - int(year)
         out["peak_to_trough"] = (
             float(trough.min() / later.max() - 1.0) if len(trough) else float("nan")
         )
-        if year in capex.index and (year + horizon) in capex.index:
-            out["capex_change"] = float(capex.loc[year + horizon] / capex.loc[year] - 1.0)
+        if (year + horizon) in later.index:
+            out["capex_change"] = float(later.loc[year + horizon] / later.loc[year] - 1.0)
     if {"operating_cash_flow", "capex"} <= set(levels.columns):
         fcf = (levels["operating_cash_flow"] - levels["capex"]).dropna()
         positive = fcf.loc[(fcf.index > year) & (fcf > 0)]
@@ -286,3 +293,90 @@ def sources_of(rows: pd.DataFrame, cycle: str, metrics: Sequence[str]) -> tuple[
     """Source ids of one cycle's rows for ``metrics``."""
     sub = rows.loc[(rows["cycle"] == cycle) & rows["metric"].isin(list(metrics))]
     return tuple(dict.fromkeys(sub["source_id"].astype(str)))
+
+
+@dataclass(frozen=True)
+class CyclesView:
+    """The AI cycle's measures, each analog's measures, phases and what came next."""
+
+    ai: pd.DataFrame
+    analogs: dict[str, pd.DataFrame]
+    phases: dict[str, Phase]
+    not_estimable: dict[str, str]
+    next_steps: dict[str, dict[str, Any]]
+    facts: pd.DataFrame
+
+    def summary(self) -> str:
+        parts = []
+        for name, p in self.phases.items():
+            lo, hi = p.interval
+            nxt = self.next_steps.get(name, {})
+            tail = ""
+            if "capex_peak_year" in nxt:
+                tail = (
+                    f"; in the data after {p.best_year}, {name} capex peaked in {nxt['capex_peak_year']}"
+                    + (
+                        f" and then fell {abs(nxt['peak_to_trough']):.0%}"
+                        if np.isfinite(nxt.get("peak_to_trough", np.nan))
+                        else ""
+                    )
+                )
+            parts.append(
+                f"on {name} the AI cycle's last {p.window} years match {p.best_year} "
+                f"({p.level:.0%} bootstrap interval {lo}-{hi}, measures: {', '.join(p.measures)}){tail}"
+            )
+        for name, why in self.not_estimable.items():
+            parts.append(f"{name}: no phase ({why})")
+        return "; ".join(parts) + "."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ai": self.ai.reset_index(names="year").to_dict(orient="records"),
+            "analogs": {
+                k: v.reset_index(names="year").to_dict(orient="records")
+                for k, v in self.analogs.items()
+            },
+            "phases": {k: p.to_dict() for k, p in self.phases.items()},
+            "not_estimable": self.not_estimable,
+            "what_next": self.next_steps,
+            "facts": self.facts.to_dict(orient="records"),
+        }
+
+
+def view(
+    rows: pd.DataFrame,
+    ai_levels: pd.DataFrame,
+    *,
+    window: int = 5,
+    draws: int = 2000,
+    seed: int = 0,
+    level: float = 0.8,
+) -> CyclesView:
+    """Place the AI cycle (yearly levels, e.g. hyperscalers' capex) on every analog in ``rows``."""
+    ai = measures(ai_levels)
+    analogs, phases, missing, nxt = {}, {}, {}, {}
+    for name in sorted(rows["cycle"].unique()):
+        levels = panel(rows, str(name))
+        analogs[str(name)] = measures(levels)
+        try:
+            p = phase(
+                ai,
+                analogs[str(name)],
+                name=str(name),
+                window=window,
+                draws=draws,
+                seed=seed,
+                level=level,
+            )
+        except DataError as exc:
+            missing[str(name)] = str(exc)
+            continue
+        phases[str(name)] = p
+        nxt[str(name)] = what_next(levels, p.best_year)
+    if not phases:
+        raise DataError(
+            f"no analog shares enough yearly figures with the AI cycle for a {window}-year window: "
+            + "; ".join(missing.values())
+        )
+    facts = rows[["cycle", "year", "metric", "value", "unit", "note", "source_id"]].copy()
+    return CyclesView(ai, analogs, phases, missing, nxt, facts)

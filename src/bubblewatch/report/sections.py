@@ -17,6 +17,7 @@ from bubblewatch.models import roi
 from bubblewatch.models.market import basket_index
 from bubblewatch.models.market import context as market_context
 from bubblewatch.report.assessment import Evidence, Section
+from bubblewatch.report.cycles_section import build_cycles
 from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
 from bubblewatch.report.frames import (
@@ -231,79 +232,6 @@ def hyperscaler_years(t: Tables, metrics: list[str]) -> tuple[pd.DataFrame, pd.D
 
 def _ids(rows: pd.DataFrame, metrics: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sid for m in metrics for sid in rows[f"src_{m}"]))
-
-
-def build_cycles(t: Tables) -> Section:
-    metrics = ["capex", "operating_cash_flow"]
-    panel, yearly = hyperscaler_years(t, metrics)
-    panel = panel.loc[panel["period"].isin(yearly.index)]
-    yearly["fcf"] = yearly["operating_cash_flow"] - yearly["capex"]
-    yearly["intensity"] = yearly["capex"] / yearly["operating_cash_flow"]
-    ids = _ids(panel, metrics)
-    first, latest = yearly.index.min(), yearly.index.max()
-    negative = int((yearly["fcf"] < 0).sum())
-    evidence = (
-        Evidence(
-            f"Aggregate capex intensity (capex / OCF), {first}",
-            float(yearly.loc[first, "intensity"]),
-            "share",
-            ids,
-        ),
-        Evidence(
-            f"Aggregate capex intensity, {latest}",
-            float(yearly.loc[latest, "intensity"]),
-            "share",
-            ids,
-        ),
-        Evidence(
-            f"Aggregate free cash flow (OCF - capex), {latest}",
-            float(yearly.loc[latest, "fcf"]),
-            "usd_bn",
-            ids,
-        ),
-        Evidence(
-            f"Fiscal years {first}-{latest} with negative aggregate free cash flow",
-            float(negative),
-            "count",
-            ids,
-        ),
-        Evidence(
-            "Shale 2008-2015 (C23)",
-            "externally financed, negative FCF ~10 years",
-            "text",
-            _claim_sources(t["claims"], "C23"),
-        ),
-    )
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=yearly.index, y=yearly["fcf"], name="free cash flow (USD bn)"))
-    fig.add_trace(
-        go.Scatter(
-            x=yearly.index,
-            y=yearly["intensity"],
-            name="capex / OCF",
-            yaxis="y2",
-            mode="lines+markers",
-        )
-    )
-    fig.update_layout(
-        **_LAYOUT,
-        title="Hyperscalers: free cash flow and capex intensity",
-        yaxis2={"overlaying": "y", "side": "right", "tickformat": ".0%"},
-    )
-    reading = (
-        f"Hyperscaler capex absorbed {yearly.loc[latest, 'intensity']:.0%} of operating cash flow in {latest}, "
-        f"up from {yearly.loc[first, 'intensity']:.0%} in {first}; aggregate free cash flow was negative in "
-        f"{negative} of {len(yearly)} fiscal years, unlike shale's decade of negative free cash flow."
-    )
-    return Section(
-        "cycles",
-        "Like shale in 2010-15?",
-        "Is the build-out financed like the shale boom, with years of negative free cash flow?",
-        reading,
-        evidence,
-        fig,
-        headline=1,
-    )
 
 
 def build_roi(t: Tables) -> Section:
