@@ -11,10 +11,9 @@ from plotly.subplots import make_subplots
 
 from bubblewatch.models import cycles
 from bubblewatch.report.assessment import Evidence, Section
-from bubblewatch.report.frames import fiscal_panel
+from bubblewatch.report.frames import HYPERSCALERS, hyperscaler_years
 
 Tables = Mapping[str, pd.DataFrame]
-HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
 _LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 60, "b": 40}}
 
 
@@ -22,11 +21,7 @@ def ai_levels(t: Tables) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The five hyperscalers' summed capex and operating cash flow by fiscal year (USD bn),
     over the years in which all five report both, and the source ids behind them."""
     metrics = ["capex", "operating_cash_flow"]
-    panel = fiscal_panel(t["financials"], metrics).dropna(subset=metrics)
-    panel = panel.loc[panel["entity"].isin(HYPERSCALERS)]
-    counts = panel.groupby("period")["entity"].nunique()
-    complete = counts.index[counts == len(HYPERSCALERS)]
-    yearly = panel.loc[panel["period"].isin(complete)].groupby("period")[metrics].sum()
+    _, yearly = hyperscaler_years(t["financials"], metrics)
     yearly.index = [int(str(p).removeprefix("FY")) for p in yearly.index]
     fin = t["financials"]
     ids = fin.loc[fin["entity"].isin(HYPERSCALERS) & fin["metric"].isin(metrics), "source_id"]

@@ -34,6 +34,25 @@ def fiscal_panel(financials: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFra
     return values.join(sources).reset_index()
 
 
+HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
+
+
+def hyperscaler_years(
+    financials: pd.DataFrame, metrics: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-firm fiscal-year panel of ``metrics`` and its yearly sums over the five hyperscalers.
+
+    Only fiscal years in which every firm reports every metric are summed, so years compare
+    like with like; the panel keeps every firm-year with complete metrics.
+    """
+    panel = fiscal_panel(financials, metrics).dropna(subset=metrics)
+    panel = panel.loc[panel["entity"].isin(HYPERSCALERS)]
+    counts = panel.groupby("period")["entity"].nunique()
+    complete = counts.index[counts == len(HYPERSCALERS)]
+    yearly = panel.loc[panel["period"].isin(complete)].groupby("period")[metrics].sum()
+    return panel, yearly
+
+
 def market_series(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, str]:
     """One series of the ``market`` table, dated and sorted, with its source id."""
     rows = market.loc[(market["series"] == series) & (market["field"] == field)]

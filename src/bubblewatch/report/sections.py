@@ -22,7 +22,7 @@ from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
 from bubblewatch.report.frames import (
     drawdown,
-    fiscal_panel,
+    hyperscaler_years,
     market_series,
 )
 from bubblewatch.report.gdp_section import build_gdp
@@ -31,7 +31,6 @@ from bubblewatch.report.power_section import build_power
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
 
 Tables = Mapping[str, pd.DataFrame]
-HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
 _LAYOUT = {
     "template": "plotly_white",
     "height": 420,
@@ -216,20 +215,6 @@ def build_markets(t: Tables) -> Section:
     )
 
 
-def hyperscaler_years(t: Tables, metrics: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-firm fiscal-year panel of ``metrics`` and its yearly sums over the five hyperscalers.
-
-    Only fiscal years in which every firm reports every metric are summed, so years compare
-    like with like; the panel keeps every firm-year with complete metrics.
-    """
-    panel = fiscal_panel(t["financials"], metrics).dropna(subset=metrics)
-    panel = panel.loc[panel["entity"].isin(HYPERSCALERS)]
-    counts = panel.groupby("period")["entity"].nunique()
-    complete = counts.index[counts == len(HYPERSCALERS)]
-    yearly = panel.loc[panel["period"].isin(complete)].groupby("period")[metrics].sum()
-    return panel, yearly
-
-
 def _ids(rows: pd.DataFrame, metrics: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(sid for m in metrics for sid in rows[f"src_{m}"]))
 
@@ -245,7 +230,7 @@ def build_roi(t: Tables) -> Section:
     ids = tuple(dict.fromkeys(openai["source_id"]))
     undisclosed = int(openai["amount_usd_bn"].isna().sum())
     claims = t["claims"]
-    panel, yearly = hyperscaler_years(t, ["capex"])
+    panel, yearly = hyperscaler_years(t["financials"], ["capex"])
     latest = yearly.index.max()
     capex = float(yearly.loc[latest, "capex"])
     cap_ids = _ids(panel.loc[panel["period"] == latest], ["capex"])
