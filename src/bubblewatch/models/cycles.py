@@ -281,14 +281,6 @@ def panel(rows: pd.DataFrame, cycle: str) -> pd.DataFrame:
     return wide.sort_index()
 
 
-def align_on_peak(series: pd.Series) -> pd.Series:
-    """Re-index a yearly series by years from its maximum (0 at the peak)."""
-    s = series.dropna()
-    if s.empty:
-        return s
-    return s.set_axis(s.index - int(s.idxmax()))
-
-
 def sources_of(rows: pd.DataFrame, cycle: str, metrics: Sequence[str]) -> tuple[str, ...]:
     """Source ids of one cycle's rows for ``metrics``."""
     sub = rows.loc[(rows["cycle"] == cycle) & rows["metric"].isin(list(metrics))]

@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from bubblewatch.models import cycles
 from bubblewatch.report.assessment import Evidence, Section
-from bubblewatch.report.frames import HYPERSCALERS, hyperscaler_years
+from bubblewatch.report.frames import HYPERSCALERS, claim_sources, hyperscaler_years
 
 Tables = Mapping[str, pd.DataFrame]
 _LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 60, "b": 40}}
@@ -99,13 +99,12 @@ def build_cycles(t: Tables) -> Section:
                     str(rec.note) if pd.notna(rec.note) else "",
                 )
             )
-    claim = t["claims"].loc[t["claims"]["claim_id"].isin(["C23", "C24"])]
     evidence.append(
         Evidence(
             "Claimed: shale 2010-15, externally financed, negative FCF ~10 years; breakeven $100 -> $30-40 (C23, C24)",
             "we are in its 2010-12 phase",
             "text",
-            tuple(dict.fromkeys(claim["source_id"].astype(str))),
+            claim_sources(t["claims"], "C23", "C24"),
         )
     )
     fig = make_subplots(

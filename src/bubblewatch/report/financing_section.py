@@ -14,7 +14,7 @@ from bubblewatch.models import financing
 from bubblewatch.models.funding import funding
 from bubblewatch.models.stress import stress
 from bubblewatch.report.assessment import Evidence, Section
-from bubblewatch.report.frames import drawdown, market_series
+from bubblewatch.report.frames import claim_sources, drawdown, market_series
 
 Tables = Mapping[str, pd.DataFrame]
 DEBATE_LOOP = ("NVIDIA", "OpenAI", "Oracle")
@@ -159,13 +159,12 @@ def build_circularity(t: Tables) -> Section:
                     _ids(ids),
                 )
             )
-    claim = t["claims"].loc[t["claims"]["claim_id"] == "C13"]
     evidence.append(
         Evidence(
             "The debate's circle (C13)",
             "NVIDIA → OpenAI → Oracle → NVIDIA, ~$100B each",
             "text",
-            tuple(dict.fromkeys(claim["source_id"])),
+            claim_sources(t["claims"], "C13"),
             "sources: NVIDIA's $100bn is a letter of intent; OpenAI-Oracle is ~$300bn; "
             "Oracle's NVIDIA purchase is a ~$40bn estimate",
         )

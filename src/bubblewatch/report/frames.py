@@ -34,6 +34,12 @@ def fiscal_panel(financials: pd.DataFrame, metrics: Iterable[str]) -> pd.DataFra
     return values.join(sources).reset_index()
 
 
+def claim_sources(claims: pd.DataFrame, *claim_ids: str) -> tuple[str, ...]:
+    """Source ids of the debate's claims ``claim_ids`` (in first-cited order)."""
+    rows = claims.loc[claims["claim_id"].isin(claim_ids), "source_id"]
+    return tuple(dict.fromkeys(rows.astype(str)))
+
+
 HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
 
 

@@ -10,14 +10,10 @@ from plotly.subplots import make_subplots
 
 from bubblewatch.models import gdp
 from bubblewatch.report.assessment import Evidence, Section
+from bubblewatch.report.frames import claim_sources
 
 Tables = Mapping[str, pd.DataFrame]
 _LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 60, "b": 40}}
-
-
-def _claim_ids(claims: pd.DataFrame, *claim_ids: str) -> tuple[str, ...]:
-    rows = claims.loc[claims["claim_id"].isin(claim_ids), "source_id"]
-    return tuple(dict.fromkeys(rows.astype(str)))
 
 
 def build_gdp(t: Tables, half: str = "2025H1") -> Section:
@@ -80,7 +76,7 @@ def build_gdp(t: Tables, half: str = "2025H1") -> Section:
             "Claimed split (C20)",
             "~2% growth: ~1 pp consumers, ~1 pp business",
             "text",
-            _claim_ids(claims, "C20"),
+            claim_sources(claims, "C20"),
         ),
         Evidence(
             f"Contribution of IT equipment, software and data centres, {latest}",

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from bubblewatch.models import power
 from bubblewatch.report.assessment import Evidence, Section
+from bubblewatch.report.frames import claim_sources
 
 Tables = Mapping[str, pd.DataFrame]
 _LAYOUT = {
@@ -17,10 +18,6 @@ _LAYOUT = {
     "height": 420,
     "margin": {"l": 60, "r": 30, "t": 50, "b": 40},
 }
-
-
-def _claim_ids(claims: pd.DataFrame, claim_id: str) -> tuple[str, ...]:
-    return tuple(claims.loc[claims["claim_id"] == claim_id, "source_id"].astype(str))
 
 
 def _position(value: float, lo: float, hi: float) -> str:
@@ -85,12 +82,14 @@ def build_power(t: Tables) -> Section:
             all_ids,
             f"range {total.min():+.0f} to {total.max():+.0f} GW",
         ),
-        Evidence("Claimed build rate (C32)", "8-12 GW a year", "text", _claim_ids(claims, "C32")),
+        Evidence(
+            "Claimed build rate (C32)", "8-12 GW a year", "text", claim_sources(claims, "C32")
+        ),
         Evidence(
             "Claimed shortfall (C33)",
             "10-20 GW a year, 50-100 GW by 2030",
             "text",
-            _claim_ids(claims, "C33"),
+            claim_sources(claims, "C33"),
         ),
     ]
     conv_ids = tuple(dict.fromkeys(a.source_id for a in conv.assumptions.values() if a.source_id))

@@ -21,6 +21,7 @@ from bubblewatch.report.cycles_section import build_cycles
 from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
 from bubblewatch.report.frames import (
+    claim_sources,
     drawdown,
     hyperscaler_years,
     market_series,
@@ -36,10 +37,6 @@ _LAYOUT = {
     "height": 420,
     "margin": {"l": 60, "r": 30, "t": 50, "b": 40},
 }
-
-
-def _claim_sources(claims: pd.DataFrame, *ids: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(claims.loc[claims["claim_id"].isin(ids), "source_id"]))
 
 
 def shiller_cape(market: pd.DataFrame) -> pd.Series:
@@ -91,7 +88,7 @@ def build_markets(t: Tables) -> Section:
             "Claimed Nasdaq-100 forward P/E, peak and now (C02)",
             "~28x, ~26x",
             "text",
-            _claim_sources(claims, "C02"),
+            claim_sources(claims, "C02"),
         ),
     )
     panels = psy_panels(market)
@@ -244,13 +241,13 @@ def build_roi(t: Tables) -> Section:
         Evidence("Counterparties of those commitments", float(len(by_party)), "count", ids),
         Evidence("Commitments with no disclosed amount", float(undisclosed), "count", ids),
         Evidence(
-            "Claimed OpenAI commitments (C26)", 1400.0, "usd_bn", _claim_sources(claims, "C26")
+            "Claimed OpenAI commitments (C26)", 1400.0, "usd_bn", claim_sources(claims, "C26")
         ),
         Evidence(
             "Claimed OpenAI revenue target for 2027 (C28)",
             100.0,
             "usd_bn",
-            _claim_sources(claims, "C28"),
+            claim_sources(claims, "C28"),
         ),
         Evidence(f"Hyperscaler capex, {latest}", capex, "usd_bn", cap_ids),
     )
