@@ -255,7 +255,7 @@ def test_funding_by_hand() -> None:
 def test_cycles_agree_with_the_depth_first_enumeration() -> None:
     """networkx's simple cycles and the report's own depth-first enumeration find the same
     loops in the shipped deal graph."""
-    from bubblewatch.report.frames import money_cycles
+    from bubblewatch.frames import money_cycles
 
     g = financing.network(load_table("deals"))
     edges = financing.money_edges(g)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bubblewatch.data import load_table
-from bubblewatch.report.frames import drawdown, latest_by_published, money_cycles
+from bubblewatch.frames import drawdown, latest_by_published, money_cycles
 from bubblewatch.report.sections import shiller_cape
 
 NODES = ["A", "B", "C", "D", "E"]

@@ -274,7 +274,7 @@ def _series_from_store(name: str) -> pd.Series:
     import numpy as np
     import pandas as pd
 
-    from bubblewatch.report.frames import market_series
+    from bubblewatch.frames import market_series
     from bubblewatch.report.psy_section import psy_inputs
 
     with Store.open() as store:

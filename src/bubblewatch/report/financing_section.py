@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from bubblewatch.frames import claim_sources, drawdown, market_series
 from bubblewatch.models import financing
 from bubblewatch.models.funding import funding
 from bubblewatch.models.stress import stress
 from bubblewatch.report.assessment import Evidence, Section
-from bubblewatch.report.frames import claim_sources, drawdown, market_series
 
 Tables = Mapping[str, pd.DataFrame]
 DEBATE_LOOP = ("NVIDIA", "OpenAI", "Oracle")

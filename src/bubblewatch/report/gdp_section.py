@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from bubblewatch.frames import claim_sources
 from bubblewatch.models import gdp
 from bubblewatch.report.assessment import Evidence, Section
-from bubblewatch.report.frames import claim_sources
 
 Tables = Mapping[str, pd.DataFrame]
 _LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 60, "b": 40}}

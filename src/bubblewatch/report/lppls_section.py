@@ -16,8 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from bubblewatch.detect import lppls
+from bubblewatch.frames import market_series
 from bubblewatch.models.market import basket_index
-from bubblewatch.report.frames import market_series
 
 REPORT_SETTINGS = {"window_step": 25, "end_step": 10}
 RECENT_OBSERVATIONS = 250

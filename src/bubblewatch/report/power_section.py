@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from bubblewatch.frames import claim_sources
 from bubblewatch.models import power
 from bubblewatch.report.assessment import Evidence, Section
-from bubblewatch.report.frames import claim_sources
 
 Tables = Mapping[str, pd.DataFrame]
 _LAYOUT = {

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from bubblewatch.detect import psy
 from bubblewatch.detect.psy.result import plot_x, shade_episodes
-from bubblewatch.report.frames import market_series
+from bubblewatch.frames import market_series
 
 AI_BASKET = ("NVDA", "MSFT", "GOOGL", "AMZN", "META", "AVGO", "AMD", "ORCL")
 

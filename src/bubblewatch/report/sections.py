@@ -13,6 +13,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from bubblewatch.detect import runup
+from bubblewatch.frames import (
+    claim_sources,
+    drawdown,
+    hyperscaler_years,
+    market_series,
+)
 from bubblewatch.models import roi
 from bubblewatch.models.market import basket_index
 from bubblewatch.models.market import context as market_context
@@ -20,12 +26,6 @@ from bubblewatch.report.assessment import Evidence, Section
 from bubblewatch.report.cycles_section import build_cycles
 from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
-from bubblewatch.report.frames import (
-    claim_sources,
-    drawdown,
-    hyperscaler_years,
-    market_series,
-)
 from bubblewatch.report.gdp_section import build_gdp
 from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
 from bubblewatch.report.power_section import build_power

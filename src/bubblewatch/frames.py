@@ -1,4 +1,4 @@
-"""Small, tested transformations the section builders share."""
+"""Small, tested transformations of the store's tables that the report and the claims share."""
 
 from __future__ import annotations
 

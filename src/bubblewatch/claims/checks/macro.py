@@ -1,0 +1,410 @@
+"""Checks of the macro claims: GDP (C19–C22), shale (C23–C24), OpenAI's money (C26, C28) and
+power (C31–C35)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bubblewatch.claims.findings import Figure, MissingEvidenceError
+from bubblewatch.claims.registry import (
+    Answer,
+    Claim,
+    Tables,
+    check,
+    estimate_figure,
+    need,
+    qualitative,
+)
+from bubblewatch.claims.verdicts import Verdict, across_methods, grade, inverse, worst
+from bubblewatch.errors import BubblewatchError
+from bubblewatch.models import gdp, power, roi
+
+HALF = "2025H1"
+
+
+def _gdp_view(t: Tables) -> gdp.GdpView:
+    try:
+        return gdp.view(t["macro"], HALF)
+    except (BubblewatchError, KeyError, ValueError, IndexError) as exc:
+        raise MissingEvidenceError(f"BEA figures for {HALF}: {exc}") from exc
+
+
+@check("C19", "BEA contributions of IT equipment, software and data centres to H1 2025 growth")
+def furman(t: Tables, claim: Claim) -> Answer:
+    v = _gdp_view(t)
+    h, f = v.half_year, v.furman_recomputed
+    growth = float(h["gdp_growth"])
+    bea_without = float(h["growth_excluding_ai_related"])
+    levels = v.sources["levels"]
+    evidence = (
+        Figure("Real GDP growth, H1 2025 (SAAR)", growth, "pct", levels, period=HALF),
+        Figure(
+            "Growth without IT equipment, software and data centres, BEA's formula",
+            bea_without,
+            "pct",
+            levels,
+            period=HALF,
+            note=f"IT share of growth {float(h['ai_related']) / growth:.0%}",
+        ),
+        Figure(
+            "Growth without IT equipment and software, Furman's chained-dollar arithmetic",
+            f.growth_excluding,
+            "pct",
+            levels,
+            period=f"{f.start}-{f.end}",
+            note=f"IT share of growth {f.share_of_growth:.0%}",
+        ),
+    )
+    methods = [grade(0.1, bea_without, scale=growth), grade(0.1, f.growth_excluding, scale=growth)]
+    return Answer(
+        across_methods(methods),
+        f"Furman's arithmetic gives {f.growth_excluding:.2f}% without IT ({f.share_of_growth:.0%} "
+        f"of growth), but BEA's contributions leave {bea_without:.2f}% ({float(h['ai_related']) / growth:.0%}): "
+        "the 0.1% holds on his method only, and neither is a counterfactual.",
+        evidence,
+    )
+
+
+@check("C20", "BEA's contributions of consumption and business investment to H1 2025 growth")
+def split(t: Tables, claim: Claim) -> Answer:
+    v = _gdp_view(t)
+    s = v.split
+    ids = v.sources["split"]
+    evidence = (
+        Figure("Real GDP growth, H1 2025 (SAAR)", s["gdp_growth"], "pct", ids, period=HALF),
+        Figure("Contribution of consumers", s["pce"], "pp", ids, period=HALF),
+        Figure(
+            "Contribution of business fixed investment",
+            s["business_investment"],
+            "pp",
+            ids,
+            period=HALF,
+        ),
+    )
+    verdict = worst(
+        [grade(2.0, s["gdp_growth"]), grade(1.0, s["pce"]), grade(1.0, s["business_investment"])]
+    )
+    return Answer(
+        verdict,
+        f"Growth was {s['gdp_growth']:.1f}%, not ~2%, but the split holds: {s['pce']:.1f} pp from "
+        f"consumers and {s['business_investment']:.1f} pp from business investment.",
+        evidence,
+    )
+
+
+@check("C21", "real IT-investment growth year by year, 1990s and 2023 on")
+def twenty_percent(t: Tables, claim: Claim) -> Answer:
+    v = _gdp_view(t)
+    ipe = v.yoy["info_processing_equipment"].dropna()
+    ipe = ipe.loc[[p >= "2023Q1" for p in ipe.index]]
+    first = next((p for p, g in ipe.items() if g >= 20.0), None)
+    macro = t["macro"]
+    doms = need(
+        macro.loc[macro["series"] == "it_real_growth_avg_1995_2000"], "dot-com IT-investment growth"
+    )
+    then = float(doms["value"].iloc[0])
+    evidence = [
+        Figure(
+            "Real IT investment growth, average a year 1995-2000",
+            then,
+            "pct",
+            (str(doms["source_id"].iloc[0]),),
+            period="1995-2000",
+        ),
+    ]
+    parts = [grade(20.0, then)]
+    if first is None:
+        peak = ipe.idxmax()
+        evidence.append(
+            Figure(
+                "Peak four-quarter growth of real IT equipment since 2023",
+                float(ipe.max()),
+                "pct",
+                v.sources["yoy"],
+                period=str(peak),
+            )
+        )
+        parts.append(grade(20.0, float(ipe.max())))
+        now = f"IT equipment has not yet reached 20% (peak {ipe.max():.1f}% in {peak})"
+    else:
+        evidence.append(
+            Figure(
+                "First quarter since 2023 with real IT equipment up 20% or more",
+                float(ipe.loc[first]),
+                "pct",
+                v.sources["yoy"],
+                period=str(first),
+            )
+        )
+        on_time = first == "2025Q2"
+        parts.append(Verdict.SUPPORTED if on_time else Verdict.ROUGHLY_RIGHT)
+        now = f"the first quarter at 20% was {first} ({ipe.loc[first]:.1f}%)" + (
+            "" if on_time else ", not 2025Q2"
+        )
+    return Answer(
+        worst(parts),
+        f"Dot-com IT investment grew {then:.0f}% a year over 1995-2000 (a six-year average; no "
+        f"year-by-year real series is stored) and {now}.",
+        tuple(evidence),
+    )
+
+
+@check("C22", "real residential investment and motor-vehicle output, last three years")
+def cyclicals(t: Tables, claim: Claim) -> Answer:
+    macro = t["macro"]
+    rows = macro.loc[macro["series"] == "contrib_residential"]
+    rows = rows.loc[rows["vintage"].str.startswith("BEA release")]
+    need(rows, "computed contributions of residential investment")
+    gdp_rows = macro.loc[
+        (macro["series"] == "gdp_growth") & macro["vintage"].eq(rows["vintage"].iloc[0])
+    ]
+    res = rows.set_index("period")["value"].astype(float).sort_index().tail(12)
+    growth = gdp_rows.set_index("period")["value"].astype(float).reindex(res.index)
+    mean = float(res.mean())
+    scale = float(growth.mean()) if growth.notna().all() else 1.0
+    ids = tuple(dict.fromkeys(rows["source_id"].astype(str)))
+    return Answer(
+        grade(0.0, mean, scale=scale),
+        f"Housing added {mean:+.2f} pp a quarter on average over {res.index[0]}-{res.index[-1]}, "
+        f"against growth of {scale:.1f}%: flat; autos have no series here.",
+        (
+            Figure(
+                "Contribution of residential investment, mean a quarter",
+                mean,
+                "pp",
+                ids,
+                period=f"{res.index[0]}-{res.index[-1]}",
+            ),
+        ),
+    )
+
+
+def _cycle(t: Tables, metric: str) -> pd.DataFrame:
+    rows = t["cycles"]
+    return rows.loc[(rows["cycle"] == "shale") & (rows["metric"] == metric)].sort_values("year")
+
+
+@check("C23", "shale producers' free cash flow, financing and the oil price, year by year")
+def shale_fcf(t: Tables, claim: Claim) -> Answer:
+    fcf = pd.concat([_cycle(t, mt) for mt in ("free_cash_flow_shale33", "free_cash_flow_shale")])
+    need(fcf, "shale free cash flow")
+    years = fcf.groupby(fcf["year"].astype(int))["value"].first()
+    negative = int((years < 0).sum())
+    ids = tuple(dict.fromkeys(fcf["source_id"].astype(str)))
+    evidence = [
+        Figure(
+            "Years of negative shale free cash flow",
+            float(negative),
+            "count",
+            ids,
+            period=f"{years.index.min()}-{years.index.max()}",
+        )
+    ]
+    parts = [grade(10.0, float(negative))]
+    oil = _cycle(t, "wti_price")
+    boom = oil.loc[oil["year"].between(2011, 2014)]
+    if not boom.empty:
+        price = float(boom["value"].mean())
+        evidence.append(
+            Figure(
+                "WTI crude, average 2011-2014",
+                price,
+                "usd_per_bbl",
+                tuple(dict.fromkeys(boom["source_id"].astype(str))),
+            )
+        )
+        parts.append(grade(100.0, price))
+    return Answer(
+        worst(parts),
+        f"Shale free cash flow was negative in {negative} of {len(years)} recorded years "
+        f"({years.index.min()}-{years.index.max()})"
+        + (
+            f", with WTI averaging ${evidence[1].value:.0f} in 2011-14."
+            if len(evidence) > 1
+            else "."
+        ),
+        tuple(evidence),
+    )
+
+
+@check("C24", "shale break-evens before and after 2015 (Dallas Fed, Rystad)")
+def breakevens(t: Tables, claim: Claim) -> Answer:
+    before = _cycle(t, "breakeven_wellhead")
+    after = _cycle(t, "breakeven_new_well")
+    need(after, "post-2015 new-well break-evens")
+    parts, evidence = [], []
+    latest = after.iloc[-1]
+    evidence.append(
+        Figure(
+            f"New-well break-even, {int(latest['year'])}",
+            float(latest["value"]),
+            "usd_per_bbl",
+            (str(latest["source_id"]),),
+            note="Dallas Fed survey",
+        )
+    )
+    parts.append(inverse(grade((30.0, 40.0), float(latest["value"]))))
+    if len(before) >= 2:
+        start = before.loc[before["year"] <= 2014]
+        end = before.loc[before["year"] >= 2016]
+        if len(start) and len(end):
+            a, b = start.iloc[-1], end.iloc[0]
+            fall = 1.0 - float(b["value"]) / float(a["value"])
+            evidence.append(
+                Figure(
+                    f"Fall in wellhead break-even, {int(a['year'])}-{int(b['year'])}",
+                    fall,
+                    "share",
+                    (str(a["source_id"]), str(b["source_id"])),
+                    note=f"${a['value']:.0f} to ${b['value']:.0f}",
+                )
+            )
+            parts.append(grade((0.6, 0.7), fall))
+    verdict = across_methods(parts)
+    return Answer(
+        verdict,
+        f"Break-evens fell, but new wells still needed ${latest['value']:.0f} in "
+        f"{int(latest['year'])}, above the claimed $30-40"
+        + (f"; the wellhead average fell {evidence[1].value:.0%}." if len(evidence) > 1 else "."),
+        tuple(evidence),
+    )
+
+
+@check("C26", "OpenAI's stated commitments and the disclosed deals")
+def openai_commitments(t: Tables, claim: Claim) -> Answer:
+    stated = estimate_figure(t, "openai_commitments_2025", "OpenAI's stated commitments")
+    deals = t["deals"]
+    disclosed = deals.loc[
+        deals["money_from"].eq("OpenAI") & deals["type"].isin(["compute_contract", "chip_purchase"])
+    ]
+    evidence = [stated]
+    if not disclosed.empty:
+        evidence.append(
+            Figure(
+                "OpenAI compute and chip deals with a disclosed amount",
+                float(disclosed["amount_usd_bn"].sum()),
+                "usd_bn",
+                tuple(dict.fromkeys(disclosed["source_id"].astype(str))),
+            )
+        )
+    return Answer(
+        grade(1400.0, float(stated.value)),
+        f"OpenAI's chief executive put its commitments at ${float(stated.value):,.0f}bn; the deals "
+        "with a disclosed amount add up to less"
+        + (f" (${evidence[1].value:,.0f}bn)." if len(evidence) > 1 else "."),
+        tuple(evidence),
+    )
+
+
+@check("C28", "OpenAI's revenue and its own revenue projections")
+def openai_revenue(t: Tables, claim: Claim) -> Answer:
+    target = estimate_figure(t, "openai_revenue_target_2027", "OpenAI's revenue target for 2027")
+    est = t["estimates"]
+    actual = est.loc[est["metric"].eq("revenue") & est["subject"].str.startswith("OpenAI")]
+    evidence = [target]
+    tail = ""
+    if not actual.empty:
+        last = actual.sort_values("period").iloc[-1]
+        year = int(str(last["period"])[:4])
+        needed = roi.growth_to_close(float(target.value), float(last["value"]), 2027 - year)
+        evidence.append(
+            Figure(
+                f"OpenAI revenue, {year}",
+                float(last["value"]),
+                "usd_bn",
+                (str(last["source_id"]),),
+                period=str(year),
+            )
+        )
+        tail = (
+            f"; from ${float(last['value']):.1f}bn in {year} that needs {needed:.0%} growth a year"
+        )
+    return Answer(
+        grade(100.0, float(target.value)),
+        f"Altman named ${float(target.value):.0f}bn for 2027{tail}.",
+        tuple(evidence),
+    )
+
+
+def _outlook(t: Tables) -> power.Outlook:
+    try:
+        return power.outlook(t["power"], t["accelerators"])
+    except (BubblewatchError, KeyError, ValueError, IndexError) as exc:
+        raise MissingEvidenceError(f"power paths: {exc}") from exc
+
+
+@check("C32", "published US data-centre capacity added per year")
+def build_rate(t: Tables, claim: Claim) -> Answer:
+    o = _outlook(t)
+    actual = [p for p in o.supply.values() if "(actual)" in p.basis]
+    if not actual:
+        raise MissingEvidenceError("published capacity added in a past year")
+    latest = max(int(p.name.rsplit("_", 1)[-1]) for p in actual)
+    built = [p for p in actual if p.name.endswith(str(latest))]
+    gw = np.array([p.gw_per_year for p in built])
+    median = float(np.median(gw))
+    return Answer(
+        grade((8.0, 12.0), median),
+        f"Published figures put capacity added in {latest} at {gw.min():g}-{gw.max():g} GW "
+        f"(median {median:g}) against the claimed 8-12 GW.",
+        (
+            Figure(
+                f"US data-centre capacity added, {latest}, median of published figures",
+                median,
+                "gw",
+                tuple(dict.fromkeys(s for p in built for s in p.source_ids)),
+                note=", ".join(f"{p.name} {p.gw_per_year:g}" for p in built),
+            ),
+        ),
+    )
+
+
+@check("C33", "sourced demand forecasts against build rates, to 2030")
+def power_gap(t: Tables, claim: Claim) -> Answer:
+    o = _outlook(t)
+    annual = o.grid["annual_gap_gw"]
+    total = o.grid[o.shortfall_column]
+    ids = tuple(
+        dict.fromkeys(s for p in (*o.demand.values(), *o.supply.values()) for s in p.source_ids)
+    )
+    evidence = (
+        Figure(
+            "Gap a year, median over demand x build paths",
+            float(annual.median()),
+            "gw",
+            ids,
+            note=f"range {annual.min():+.1f} to {annual.max():+.1f}",
+        ),
+        Figure(
+            f"Shortfall by {o.through}, median over paths",
+            float(total.median()),
+            "gw",
+            ids,
+            note=f"range {total.min():+.0f} to {total.max():+.0f}",
+        ),
+    )
+    verdict = worst(
+        [grade((10.0, 20.0), float(annual.median())), grade((50.0, 100.0), float(total.median()))]
+    )
+    return Answer(
+        verdict,
+        f"Over {len(o.grid)} sourced scenarios the median gap is {annual.median():.1f} GW a year "
+        f"and {total.median():.0f} GW by {o.through}; the claimed figures sit near the top of the "
+        f"range ({annual.max():.0f} GW a year, {total.max():.0f} GW).",
+        evidence,
+    )
+
+
+qualitative(
+    "C31",
+    "gas-turbine makers' production capacity, order backlogs and slot reservations by year",
+)
+qualitative(
+    "C34",
+    "on-site (behind-the-meter) generation at data centres from EIA-860, and battery additions",
+)
+qualitative(
+    "C35",
+    "a forecast: testable only once orbital data centres run at commercial scale",
+)
