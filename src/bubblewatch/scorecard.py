@@ -10,8 +10,12 @@ from bubblewatch.report.assessment import Assessment
 
 def scorecard(assessment: Assessment) -> Table:
     """A Rich table: one row per argument with its key figure and reading."""
+    book = assessment.ledger
+    title = "bubblewatch scorecard"
+    if book is not None:
+        title += f"\nthe debate's {len(book.results)} claims: {book.tally()}"
     table = Table(
-        title="bubblewatch scorecard",
+        title=title,
         caption=f"data vintage: {assessment.vintage.describe()}",
         show_lines=False,
         expand=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ import pandas as pd
 
 from bubblewatch._json import records
 from bubblewatch._typing import SECTION_IDS, SectionId
+from bubblewatch.claims import Verdict
 from bubblewatch.errors import ReportError
 from bubblewatch.store import DataVintage
 
@@ -88,6 +90,15 @@ class Section:
     headline: int = 0
     tables: tuple[tuple[str, pd.DataFrame], ...] = field(default=(), compare=False, repr=False)
     """Titled tables shown after the chart (e.g. assumptions beside the results)."""
+    detail: Any = field(default=None, compare=False, repr=False)
+    """The model result behind the section where the renderers need more than the evidence
+    (the claims section carries its :class:`~bubblewatch.claims.Ledger`)."""
+
+    @property
+    def one_line(self) -> str:
+        """What the data say now, in one sentence: the reading's first sentence."""
+        first, sep, _ = self.reading.partition(". ")
+        return first + "." if sep else self.reading
 
     @property
     def key_figure(self) -> Evidence:
@@ -126,6 +137,28 @@ class Assessment:
                 raise ReportError(
                     f"section {section.id!r} cites unknown sources: {', '.join(missing)}"
                 )
+
+    @property
+    def ledger(self) -> Any:
+        """The claims ledger (:class:`bubblewatch.claims.Ledger`) behind the claims section."""
+        return self.section("claims").detail
+
+    def synthesis(self) -> list[dict[str, str]]:
+        """ "Bubble or boom": per argument, what the data say now and how its claims fared."""
+        book = self.ledger
+        rows = []
+        for s in self.sections:
+            claims = ""
+            if book is not None:
+                mine = (
+                    [r for r in book.results if r.claim.section == s.id]
+                    if s.id != "claims"
+                    else list(book.results)
+                )
+                counts = Counter(r.verdict for r in mine)
+                claims = ", ".join(f"{counts[v]} {v.value}" for v in Verdict if counts[v])
+            rows.append({"section": s.id, "title": s.title, "line": s.one_line, "claims": claims})
+        return rows
 
     def section(self, section_id: str) -> Section:
         for s in self.sections:
@@ -173,6 +206,8 @@ class Assessment:
             "title": "bubblewatch: is the AI build-out a bubble?",
             "generated_at": self.generated_at,
             "data_vintage": self.vintage.to_dict(),
+            "synthesis": self.synthesis(),
+            "claims": None if self.ledger is None else self.ledger.to_dict(),
             "sections": {
                 s.id: {
                     "title": s.title,

@@ -12,8 +12,9 @@ from plotly.offline import get_plotlyjs
 
 from bubblewatch._io import write_text_atomic
 from bubblewatch._typing import ReportFormat
+from bubblewatch.claims import SCALE, Ledger
 from bubblewatch.errors import ReportError
-from bubblewatch.report.assessment import Assessment, Evidence, Section
+from bubblewatch.report.assessment import Assessment, Evidence, Section, format_value
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:0 auto;
@@ -31,6 +32,10 @@ sup a{text-decoration:none;font-size:.75rem}
 table.claims{border-collapse:collapse;font-size:.85rem}
 table.claims td,table.claims th{border:1px solid #ddd;padding:.25rem .4rem;vertical-align:top}
 footer li{margin-bottom:.3rem;font-size:.85rem}
+#synthesis li{margin-bottom:.35rem}
+.tally{color:#555;font-size:.85rem}
+.verdict{font-weight:600;white-space:nowrap}
+table.ledger td ul{margin:0;padding-left:1rem}
 """
 
 
@@ -63,6 +68,8 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
     table = ""
     if section.table is not None:
         table = _table_html(section.table)
+    if section.id == "claims" and section.detail is not None:
+        table += _ledger_html(section.detail, numbers)
     for title, frame in section.tables:
         table += f"<h3>{_esc(title)}</h3>{_table_html(frame)}"
     cited = "".join(
@@ -76,6 +83,57 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
         f'<p class="reading">{_esc(section.reading)}</p>'
         f'<table class="evidence">{rows}</table><div class="chart">{chart}</div>{table}'
         f"<details><summary>Sources for this section</summary><ul>{cited}</ul></details></section>"
+    )
+
+
+def _sups(source_ids: tuple[str, ...], numbers: dict[str, int]) -> str:
+    return "".join(
+        f'<sup><a class="cite" href="#src-{_esc(sid)}">[{numbers[sid]}]</a></sup>'
+        for sid in source_ids
+    )
+
+
+def _ledger_html(book: Ledger, numbers: dict[str, int]) -> str:
+    """Every claim: who, what, the verdict then and now, why, and each evidence figure cited."""
+    rows = []
+    for r in book.results:
+        figures = "".join(
+            f"<li>{_esc(f.label)}{' (' + _esc(f.period) + ')' if f.period else ''}: "
+            f"{_esc(format_value(f.value, f.unit))}{_sups(f.source_ids, numbers)}</li>"
+            for f in r.now.evidence
+        )
+        verdict = _esc(r.verdict.value)
+        if r.then.verdict is not r.verdict:
+            verdict += f"<br><span class='tally'>on {r.claim.date:%Y-%m-%d}: {_esc(r.then.verdict.value)}</span>"
+        rows.append(
+            f'<tr id="claim-{_esc(r.claim.claim_id)}" data-verdict="{_esc(r.verdict.value)}">'
+            f"<td>{_esc(r.claim.claim_id)}</td><td>{_esc(r.claim.speaker)}</td>"
+            f"<td>{_esc(r.claim.text)}{_sups((r.claim.source_id,), numbers)}</td>"
+            f'<td class="verdict">{verdict}</td><td>{_esc(r.now.reason)}</td>'
+            f"<td><ul>{figures}</ul></td></tr>"
+        )
+    scale = "".join(f"<li><b>{_esc(v.value)}</b>: {_esc(text)}</li>" for v, text in SCALE.items())
+    return (
+        f"<h3>Every claim, as of {book.as_of:%Y-%m-%d}</h3>"
+        '<table class="claims ledger"><thead><tr><th>id</th><th>speaker</th><th>claim</th>'
+        "<th>verdict</th><th>why</th><th>evidence</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<details><summary>The verdict scale</summary><ul>{scale}</ul></details>"
+    )
+
+
+def _synthesis_html(assessment: Assessment) -> str:
+    items = "".join(
+        f'<li><a href="#{_esc(row["section"])}">{_esc(row["title"])}</a>: {_esc(row["line"])}'
+        + (f' <span class="tally">Claims: {_esc(row["claims"])}.</span>' if row["claims"] else "")
+        + "</li>"
+        for row in assessment.synthesis()
+    )
+    return (
+        '<section id="synthesis"><h2>Bubble or boom: what the data say now</h2>'
+        '<p class="question">One line per argument, each linked to its section. A reading of '
+        "public data, not investment advice.</p>"
+        f"<ol>{items}</ol></section>"
     )
 
 
@@ -122,7 +180,7 @@ def to_html(assessment: Assessment) -> str:
         "<header><h1>Is the AI build-out a bubble?</h1>"
         f'<p class="vintage" id="vintage">Data vintage: {_esc(assessment.vintage.describe())}. '
         f"Generated {_esc(assessment.generated_at)}.</p><nav>{nav}</nav></header>"
-        f'<main>{body}</main><footer id="sources"><h2>Sources</h2><ol>{sources}</ol></footer>'
+        f'<main>{_synthesis_html(assessment)}{body}</main><footer id="sources"><h2>Sources</h2><ol>{sources}</ol></footer>'
         "</body></html>"
     )
 
@@ -135,7 +193,15 @@ def to_markdown(assessment: Assessment) -> str:
         "",
         f"Data vintage: {assessment.vintage.describe()}. Generated {assessment.generated_at}.",
         "",
+        "## Bubble or boom: what the data say now",
+        "",
+        "*One line per argument. A reading of public data, not investment advice.*",
+        "",
     ]
+    for i, row in enumerate(assessment.synthesis(), start=1):
+        tally = f" Claims: {row['claims']}." if row["claims"] else ""
+        lines.append(f"{i}. [{row['title']}](#{row['section']}): {row['line']}{tally}")
+    lines.append("")
     for s in assessment.sections:
         lines += [
             f'<a id="{s.id}"></a>',
@@ -154,6 +220,8 @@ def to_markdown(assessment: Assessment) -> str:
         lines.append("")
         for title, frame in s.tables:
             lines += [f"**{title}**", "", _markdown_table(frame), ""]
+        if s.id == "claims" and s.detail is not None:
+            lines += _ledger_markdown(s.detail, numbers)
     lines += ["## Sources", ""]
     for sid in assessment.cited_source_ids:
         src = assessment.source(sid)
@@ -162,6 +230,19 @@ def to_markdown(assessment: Assessment) -> str:
             f"published {src['published']}; {src['locator']}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _ledger_markdown(book: Ledger, numbers: dict[str, int]) -> list[str]:
+    lines = ["| id | speaker | verdict | why | evidence |", "|---|---|---|---|---|"]
+    for r in book.results:
+        figures = "; ".join(
+            f"{f.label}: {format_value(f.value, f.unit)} "
+            + " ".join(f"[[{numbers[sid]}]](#src-{sid})" for sid in f.source_ids)
+            for f in r.now.evidence
+        )
+        cells = [r.claim.claim_id, r.claim.speaker, r.verdict.value, r.now.reason, figures]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return [*lines, ""]
 
 
 def to_json(assessment: Assessment) -> str:

@@ -23,6 +23,7 @@ from bubblewatch.models import roi
 from bubblewatch.models.market import basket_index
 from bubblewatch.models.market import context as market_context
 from bubblewatch.report.assessment import Evidence, Section
+from bubblewatch.report.claims_section import build_claims
 from bubblewatch.report.cycles_section import build_cycles
 from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
@@ -294,51 +295,6 @@ def build_roi(t: Tables) -> Section:
         tables=(
             ("Sequoia's revenue gap recomputed from its published inputs", check.reset_index()),
         ),
-    )
-
-
-def build_claims(t: Tables) -> Section:
-    claims = t["claims"]
-    linked = claims["tested_by"].notna()
-    ids = tuple(dict.fromkeys(claims["source_id"]))
-    by_section = claims.groupby("section").size()
-    evidence = (
-        Evidence("Claims recorded from the debate", float(len(claims)), "count", ids),
-        Evidence(
-            "Claims linked to data in bubblewatch's tables", float(linked.sum()), "count", ids
-        ),
-        Evidence("Speakers", float(claims["speaker"].nunique()), "count", ids),
-    )
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=by_section.index,
-            y=claims.loc[linked].groupby("section").size().reindex(by_section.index, fill_value=0),
-            name="linked to data",
-        )
-    )
-    fig.add_trace(
-        go.Bar(
-            x=by_section.index,
-            y=claims.loc[~linked].groupby("section").size().reindex(by_section.index, fill_value=0),
-            name="not yet testable",
-        )
-    )
-    fig.update_layout(**_LAYOUT, barmode="stack", title="Claims by argument")
-    table = claims[["claim_id", "speaker", "claim", "figures", "tested_by", "section"]]
-    reading = (
-        f"{len(claims)} claims from {claims['speaker'].nunique()} speakers are on record; {int(linked.sum())} "
-        "are linked to a table that can test them, and verdicts follow as the analytic engines land."
-    )
-    return Section(
-        "claims",
-        "The claims ledger",
-        "Which of the debate's figures hold up?",
-        reading,
-        evidence,
-        fig,
-        table=table,
-        headline=1,
     )
 
 
