@@ -94,7 +94,7 @@ def test_what_next_by_hand() -> None:
     assert "capex_peak_year" not in gap
 
 
-def test_shipped_view_places_the_ai_cycle_on_shale() -> None:
+def test_shipped_view_places_the_ai_cycle_on_shale_and_telecom() -> None:
     from bubblewatch.data import SHIPPED_TABLES
     from bubblewatch.report.cycles_section import ai_levels
 
@@ -104,6 +104,11 @@ def test_shipped_view_places_the_ai_cycle_on_shale() -> None:
     assert "shale" in v.phases and ids
     lo, hi = v.phases["shale"].interval
     assert 2009 <= lo <= v.phases["shale"].best_year <= hi <= 2020
-    assert set(v.not_estimable) == {"telecom", "railways"}
+    t_lo, t_hi = v.phases["telecom"].interval
+    assert 1995 <= t_lo <= v.phases["telecom"].best_year <= t_hi <= 2005
+    # the Federal Reserve's carrier series peaks in 2001 and falls 47% to 2003
+    assert v.next_steps["telecom"]["capex_peak_year"] == 2001
+    assert v.next_steps["telecom"]["peak_to_trough"] == pytest.approx(40.71 / 76.99 - 1, abs=1e-9)
+    assert set(v.not_estimable) == {"railways"}
     known = set(t["sources"]["source_id"])
     assert set(v.facts["source_id"]) <= known

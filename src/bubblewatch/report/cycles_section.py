@@ -160,10 +160,24 @@ def build_cycles(t: Tables) -> Section:
             else "no analog shares enough yearly figures for a phase"
         )
     )
+    telecom = v.phases.get("telecom")
+    tail = ""
+    if telecom is not None:
+        nxt = v.next_steps.get("telecom", {})
+        after = (
+            f", after which telecom capex peaked in {nxt['capex_peak_year']} and fell "
+            f"{abs(nxt['peak_to_trough']):.0%}"
+            if "capex_peak_year" in nxt and "peak_to_trough" in nxt
+            else ""
+        )
+        tail = (
+            f"; on telecom it matches the window ending {telecom.best_year} "
+            f"(80% interval {telecom.interval[0]}-{telecom.interval[1]}){after}"
+        )
     reading = (
         f"Hyperscalers spent {intensity.loc[latest]:.0%} of operating cash flow on capex in {latest} and "
         f"kept free cash flow positive in {int((fcf >= 0).sum())} of {len(fcf)} years, unlike shale's "
-        f"negative free cash flow in every year of its boom; {place}."
+        f"negative free cash flow in every year of its boom; {place}{tail}."
     )
     phase_table = pd.DataFrame(
         [
