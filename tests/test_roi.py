@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -100,3 +101,60 @@ def test_parse_ranges() -> None:
     for bad in ("nope=1:2", "margin_multiple=a:b", "margin_multiple=1:2:3:4", "margin_multiple"):
         with pytest.raises(SpecificationError):
             roi.parse_ranges([bad], base)
+
+
+def _est(rows: list[tuple[str, str, str, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "estimate_id": f"e{i}",
+                "author": "a",
+                "date": pd.Timestamp(d),
+                "subject": subject,
+                "metric": metric,
+                "period": period,
+                "value": value,
+                "unit": "usd_bn",
+                "source_id": f"s{i}",
+            }
+            for i, (subject, metric, period, value, d) in enumerate(rows)
+        ]
+    )
+
+
+def test_current_gap_hand_computed() -> None:
+    est = _est(
+        [
+            ("NVIDIA Data Center revenue", "datacenter_revenue", "FY2025", 115.2, "2025-02-26"),
+            ("NVIDIA Data Center revenue", "datacenter_revenue", "FY2026", 193.7, "2026-02-26"),
+            ("OpenAI revenue", "revenue", "2024", 3.7, "2026-06-18"),
+            ("OpenAI revenue", "revenue", "2025", 13.0, "2026-02-21"),
+            ("Microsoft AI run-rate", "ai_revenue_run_rate", "2024Q4", 13.0, "2025-01-29"),
+        ]
+    )
+    g = roi.current_gap(est)
+    assert g["required_revenue_usd_bn"] == pytest.approx(193.7 * 4, abs=1e-9)
+    assert g["sourced_ai_revenue_usd_bn"] == pytest.approx(26.0, abs=1e-9)  # latest of each seller
+    assert g["gap_usd_bn"] == pytest.approx(774.8 - 26.0, abs=1e-9)
+    with pytest.raises(SpecificationError):
+        roi.current_gap(est.loc[est["metric"] != "datacenter_revenue"])
+
+
+def test_openai_revenue_path_actuals_win_and_gaps_grow_at_a_constant_rate() -> None:
+    est = _est(
+        [
+            ("OpenAI revenue", "revenue_projection", "2025", 11.6, "2024-09-29"),
+            ("OpenAI revenue", "revenue", "2025", 13.0, "2026-02-21"),
+            ("OpenAI revenue", "revenue_projection", "2029", 125.0, "2025-04-15"),
+            ("OpenAI revenue", "revenue_projection", "2029", 145.0, "2026-01-19"),
+        ]
+    )
+    path = roi.openai_revenue_path(est)
+    assert list(path.index) == [2025, 2026, 2027, 2028, 2029]
+    assert path.loc[2025, "revenue_usd_bn"] == pytest.approx(13.0)
+    assert path.loc[2025, "kind"] == "actual"
+    assert path.loc[2029, "revenue_usd_bn"] == pytest.approx(145.0)  # the later projection
+    growth = (145.0 / 13.0) ** 0.25
+    for k, year in enumerate(range(2026, 2029), start=1):
+        assert path.loc[year, "revenue_usd_bn"] == pytest.approx(13.0 * growth**k, rel=1e-9)
+        assert path.loc[year, "kind"] == "interpolated"

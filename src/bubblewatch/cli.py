@@ -821,8 +821,16 @@ def revenue_gap_command(
     est = estimates.set_index("estimate_id")
     commitments = float(est.loc["openai_commitments_2025", "value"])
     run_rate = float(est.loc["openai_run_rate_end_2025", "value"])
+    now = roi.current_gap(estimates)
+    path = roi.openai_revenue_path(estimates)
+    coverage = roi.commitments_against_revenue(
+        commitments, 8, path["revenue_usd_bn"].to_dict(), int(path.index[-1]) - 4
+    )
     payload = {
         "sequoia": check.reset_index().to_dict(orient="records"),
+        "current": now,
+        "openai_revenue_path": path.reset_index().to_dict(orient="records"),
+        "openai_commitments_coverage": coverage.to_dict(),
         "monte_carlo": sim.to_dict(),
         "growth_to_close": {"by": close_by, "from_year": int(check.index[-1]), "yearly": growth},
         "openai": {
@@ -858,6 +866,21 @@ def revenue_gap_command(
         highlight=False,
         soft_wrap=True,
     )
+    out.print(
+        f"On the latest figures: NVIDIA data-centre revenue of ${now['accelerator_spend_usd_bn']:,.1f}bn "
+        f"({now['spend_period']}) x 2 x 2 needs ${now['required_revenue_usd_bn']:,.0f}bn of revenue; the "
+        f"sourced AI revenues in the store add to ${now['sourced_ai_revenue_usd_bn']:,.0f}bn (a partial "
+        f"count), a gap of up to ${now['gap_usd_bn']:,.0f}bn.",
+        highlight=False,
+        soft_wrap=True,
+    )
+    out.print("OpenAI revenue path (actual, projected, interpolated) against $175bn a year:")
+    for year, row in coverage.table.dropna().iterrows():
+        out.print(
+            f"  {year}: ${row['revenue_usd_bn']:,.1f}bn ({path.loc[year, 'kind']}), "
+            f"{row['revenue_over_commitments']:.0%} of the year's commitments",
+            highlight=False,
+        )
     for name, r in ranges.items():
         out.print(
             f"  {name}: {r.low:g}-{r.high:g}"

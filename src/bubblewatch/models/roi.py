@@ -236,3 +236,67 @@ def default_ranges(estimates: pd.DataFrame) -> dict[str, Range]:
         "margin_multiple": Range(1.5, 2.5, float(check["margin_multiple"].iloc[-1])),
         "ai_revenue_usd_bn": Range(float(revenue.min()), float(revenue.max())),
     }
+
+
+def current_gap(
+    estimates: pd.DataFrame, datacenter_multiple: float = 2.0, margin_multiple: float = 2.0
+) -> dict[str, Any]:
+    """Sequoia's arithmetic on the latest sourced accelerator spend, against sourced AI revenues.
+
+    Spend is NVIDIA's latest fiscal-year data-centre revenue (``datacenter_revenue`` rows);
+    revenue is the latest sourced figure of each AI seller in the table (``revenue`` and
+    ``ai_revenue_run_rate`` rows), a partial count: the gap it leaves is an upper bound.
+    """
+    spend_rows = estimates.loc[estimates["metric"] == "datacenter_revenue"]
+    if spend_rows.empty:
+        raise SpecificationError(
+            "the estimates table has no accelerator spend (datacenter_revenue)"
+        )
+    spend = spend_rows.sort_values("period").iloc[-1]
+    required = required_revenue(float(spend["value"]), datacenter_multiple, margin_multiple)
+    sellers = estimates.loc[estimates["metric"].isin(["revenue", "ai_revenue_run_rate"])]
+    latest = sellers.sort_values("period").groupby("subject", as_index=False).last()
+    revenue = float(latest["value"].sum())
+    return {
+        "accelerator_spend_usd_bn": float(spend["value"]),
+        "spend_period": str(spend["period"]),
+        "datacenter_multiple": datacenter_multiple,
+        "margin_multiple": margin_multiple,
+        "required_revenue_usd_bn": required,
+        "sourced_ai_revenue_usd_bn": revenue,
+        "gap_usd_bn": required - revenue,
+        "revenues": latest[["subject", "metric", "period", "value", "source_id"]].to_dict(
+            orient="records"
+        ),
+        "source_ids": list(
+            dict.fromkeys([str(spend["source_id"]), *latest["source_id"].astype(str)])
+        ),
+    }
+
+
+def openai_revenue_path(estimates: pd.DataFrame) -> pd.DataFrame:
+    """OpenAI's revenue by year: reported actuals, then its latest projections.
+
+    Actuals win over projections of the same year.
+
+    Years between two known years are filled by constant growth (log-linear interpolation) and
+    marked ``interpolated``; for a year with several projections the latest published wins.
+    """
+    rows = estimates.loc[
+        estimates["subject"].eq("OpenAI revenue")
+        & estimates["metric"].isin(["revenue", "revenue_projection"])
+    ].copy()
+    if rows.empty:
+        raise SpecificationError("the estimates table has no OpenAI revenue")
+    rows["year"] = rows["period"].astype(str).str[:4].astype(int)
+    rows["kind"] = rows["metric"].map({"revenue": "actual", "revenue_projection": "projection"})
+    rows["_actual_last"] = rows["kind"].eq("actual")  # an actual beats any projection
+    rows = rows.sort_values(["year", "_actual_last", "date"])
+    known = rows.groupby("year").last()[["value", "kind", "source_id"]]
+    years = pd.Index(range(int(known.index.min()), int(known.index.max()) + 1), name="year")
+    path = known.reindex(years)
+    logs = np.log(path["value"].astype(float)).interpolate(method="index")
+    filled = path["value"].isna()
+    path["value"] = np.exp(logs)
+    path.loc[filled, "kind"] = "interpolated"
+    return path.rename(columns={"value": "revenue_usd_bn"})
