@@ -171,3 +171,53 @@ def test_financing_tables_trace_every_amount_to_sources(assessment: Assessment) 
                 ids = [x.strip() for x in str(cell).split(",") if x.strip()]
                 assert ids, title
                 assert set(ids) <= known, (title, set(ids) - known)
+
+
+def test_synthesis_has_one_linked_line_per_argument(assessment: Assessment) -> None:
+    rows = assessment.synthesis()
+    assert [r["section"] for r in rows] == list(SECTION_IDS)
+    for r in rows:
+        assert r["line"] and r["line"] in assessment.section(r["section"]).reading
+    page = to_html(assessment)
+    block = page[
+        page.index('<section id="synthesis">') : page.index(
+            "</section>", page.index('<section id="synthesis">')
+        )
+    ]
+    for sid in SECTION_IDS:
+        assert f'href="#{sid}"' in block
+    assert "not investment advice" in block
+    assert page.index('id="synthesis"') < page.index('<section id="markets"')
+    md = to_markdown(assessment)
+    assert md.index("Bubble or boom") < md.index('<a id="markets">')
+
+
+def test_claims_section_links_every_verdict_to_its_evidence(assessment: Assessment) -> None:
+    book = assessment.ledger
+    assert len(book.results) == 35
+    page = to_html(assessment)
+    footer_ids = set(re.findall(r'<li id="src-([^"]+)"', page))
+    for r in book.results:
+        start = page.index(f'id="claim-{r.claim.claim_id}"')
+        row = page[start : page.index("</tr>", start)]
+        assert f'data-verdict="{r.verdict.value}"' in row
+        for sid in r.now.source_ids:
+            assert f'href="#src-{sid}"' in row
+            assert sid in footer_ids
+    claims = assessment.section("claims")
+    counts = {ev.label: ev.value for ev in claims.evidence}
+    assert sum(counts.values()) == 35
+    payload = json.loads(to_json(assessment))
+    assert payload["claims"]["counts"] == {v.value: n for v, n in book.counts().items()}
+    assert len(payload["synthesis"]) == len(SECTION_IDS)
+
+
+def test_scorecard_top_line_counts_the_verdicts(assessment: Assessment) -> None:
+    from rich.console import Console
+
+    from bubblewatch.scorecard import scorecard
+
+    console = Console(width=200, record=True)
+    console.print(scorecard(assessment))
+    text = console.export_text()
+    assert f"the debate's 35 claims: {assessment.ledger.tally()}" in text
