@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.conftest import run_cli
 
 from bubblewatch.claims import CHECKS, Figure, Finding, Verdict, grade, ledger
 from bubblewatch.claims.as_of import known_as_of, period_end
@@ -278,28 +275,3 @@ def test_a_claim_without_a_check_is_an_error(tables: dict[str, pd.DataFrame]) ->
     extra = tables["claims"].iloc[[0]].assign(claim_id="C99")
     with pytest.raises(DataError):
         ledger(_with(tables, "claims", pd.concat([tables["claims"], extra])))
-
-
-# --- the command ---------------------------------------------------------------------------------
-
-
-def test_cli_claims_json(built_store: Path) -> None:
-    proc = run_cli(
-        "claims", "--json", "--as-of", "2025-11-15", env={"BUBBLEWATCH_HOME": str(built_store)}
-    )
-    assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
-    assert payload["as_of"] == "2025-11-15"
-    assert len(payload["claims"]) == 35
-    assert sum(payload["counts"].values()) == 35
-    assert set(payload["scale"]) == {v.value for v in Verdict}
-    c02 = next(c for c in payload["claims"] if c["claim_id"] == "C02")
-    assert c02["as_of"]["evidence"] and c02["as_of"]["evidence"][0]["source_ids"]
-
-
-@pytest.mark.parametrize("bad", ["2025-13-01", "yesterday", "2020-01-01"])
-def test_cli_claims_bad_as_of(built_store: Path, bad: str) -> None:
-    proc = run_cli("claims", "--as-of", bad, env={"BUBBLEWATCH_HOME": str(built_store)})
-    assert proc.returncode == 2
-    assert "Traceback" not in proc.stderr
-    assert "as-of" in proc.stderr

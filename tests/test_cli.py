@@ -522,3 +522,25 @@ def test_cycles_phase_is_seeded(home: Path) -> None:
         proc = run_cli("cycles", *args)
         assert proc.returncode == 2, (args, proc.stderr)
         _no_traceback(proc)
+
+
+def test_cli_claims_json(built_store: Path) -> None:
+    proc = run_cli(
+        "claims", "--json", "--as-of", "2025-11-15", env={"BUBBLEWATCH_HOME": str(built_store)}
+    )
+    assert proc.returncode == 0, proc.stderr
+    payload = json.loads(proc.stdout)
+    assert payload["as_of"] == "2025-11-15"
+    assert len(payload["claims"]) == 35
+    assert sum(payload["counts"].values()) == 35
+    assert len(payload["scale"]) == 6
+    c02 = next(c for c in payload["claims"] if c["claim_id"] == "C02")
+    assert c02["as_of"]["evidence"] and c02["as_of"]["evidence"][0]["source_ids"]
+
+
+@pytest.mark.parametrize("bad", ["2025-13-01", "yesterday", "2020-01-01"])
+def test_cli_claims_bad_as_of(built_store: Path, bad: str) -> None:
+    proc = run_cli("claims", "--as-of", bad, env={"BUBBLEWATCH_HOME": str(built_store)})
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "as-of" in proc.stderr

@@ -130,10 +130,10 @@ def _synthesis_html(assessment: Assessment) -> str:
         for row in assessment.synthesis()
     )
     return (
-        '<section id="synthesis"><h2>Bubble or boom: what the data say now</h2>'
+        '<div id="synthesis" class="synthesis"><h2>Bubble or boom: what the data say now</h2>'
         '<p class="question">One line per argument, each linked to its section. A reading of '
         "public data, not investment advice.</p>"
-        f"<ol>{items}</ol></section>"
+        f"<ol>{items}</ol></div>"
     )
 
 
