@@ -324,6 +324,14 @@ class Outlook:
     conversion: Conversion
     grid: pd.DataFrame
 
+    def latest_builds(self) -> tuple[int | None, list[Path]]:
+        """The latest year with published capacity added (actuals), and its build paths."""
+        actual = [p for p in self.supply.values() if "(actual)" in p.basis]
+        if not actual:
+            return None, []
+        latest = max(int(p.name.rsplit("_", 1)[-1]) for p in actual)
+        return latest, [p for p in actual if p.name.endswith(str(latest))]
+
     @property
     def shortfall_column(self) -> str:
         return f"shortfall_{self.through}_gw"

@@ -33,9 +33,7 @@ def build_power(t: Tables) -> Section:
     grid, col = o.grid, o.shortfall_column
     years = o.through - o.base_year
     demand = pd.Series({p.name: p.gw_per_year for p in o.demand.values()})
-    actual = [p for p in o.supply.values() if "(actual)" in p.basis]
-    latest = max(int(p.name.rsplit("_", 1)[-1]) for p in actual) if actual else None
-    built = [p for p in actual if p.name.endswith(str(latest))]
+    latest, built = o.latest_builds()
     built_gw = np.array([p.gw_per_year for p in built])
     annual, total = grid["annual_gap_gw"], grid[col]
     all_ids = tuple(

@@ -337,11 +337,9 @@ def _outlook(t: Tables) -> power.Outlook:
 @check("C32", "published US data-centre capacity added per year")
 def build_rate(t: Tables, claim: Claim) -> Answer:
     o = _outlook(t)
-    actual = [p for p in o.supply.values() if "(actual)" in p.basis]
-    if not actual:
+    latest, built = o.latest_builds()
+    if not built:
         raise MissingEvidenceError("published capacity added in a past year")
-    latest = max(int(p.name.rsplit("_", 1)[-1]) for p in actual)
-    built = [p for p in actual if p.name.endswith(str(latest))]
     gw = np.array([p.gw_per_year for p in built])
     median = float(np.median(gw))
     return Answer(

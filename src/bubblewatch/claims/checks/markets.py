@@ -15,16 +15,12 @@ from bubblewatch.claims.registry import (
     qualitative,
 )
 from bubblewatch.claims.verdicts import Verdict, across_methods, grade, worst
-from bubblewatch.frames import HYPERSCALERS, hyperscaler_years
+from bubblewatch.frames import HYPERSCALERS, hyperscaler_years, market_series
 
 
 def _series(t: Tables, series: str, field: str) -> tuple[pd.Series, str]:
     rows = t["market"].loc[(t["market"]["series"] == series) & (t["market"]["field"] == field)]
-    need(rows, f"{series} {field}")
-    values = pd.Series(
-        rows["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["date"])
-    ).sort_index()
-    return values, str(rows["source_id"].iloc[-1])
+    return market_series(need(rows, f"{series} {field}"), series, field)
 
 
 @check("C01", "CME FedWatch probabilities of a December 2025 cut around the claim's date")
