@@ -244,3 +244,22 @@ def test_query_validation() -> None:
 
 def test_redact() -> None:
     assert fred.redact("x?api_key=abc&UserID=def&y=1") == "x?api_key=REDACTED&UserID=REDACTED&y=1"
+
+
+def test_malformed_dates_are_source_errors() -> None:
+    with pytest.raises(SourceError, match=r"^fred_graph /graph/fredgraph\.csv: .*'date'"):
+        fred.graph_csv_frame(
+            "observation_date,X\n01/02/2020,1.0\n", "X", url="u", retrieved=RETRIEVED
+        )
+    payload = {
+        "observations": [
+            {
+                "realtime_start": "2020-01-01",
+                "realtime_end": "9999-12-31",
+                "date": "2020/1/1",
+                "value": "1",
+            }
+        ]
+    }
+    with pytest.raises(SourceError, match=r"^fred /fred/series/observations: .*'date'"):
+        fred.observations_frame(payload, "X", url="u", retrieved=RETRIEVED)

@@ -32,7 +32,7 @@ import pandas as pd
 
 from bubblewatch.data.live_schema import BEA_NIPA
 from bubblewatch.data.loaders import coerce
-from bubblewatch.errors import SourceError, SpecificationError
+from bubblewatch.errors import DataError, SourceError, SpecificationError
 
 PROVIDER = "bea"
 KEY_ENV = "BEA_API_KEY"
@@ -193,13 +193,10 @@ def _results(payload: Any, table_name: str) -> dict[str, Any]:
 
 def release_date(results: Mapping[str, Any], table_name: str) -> str | None:
     """The release date a note of ``table_name`` states ("Last Revised on: May 28, 2026")."""
-    notes = results.get("Notes") or []
-    texts = [
-        str(n.get("NoteText", ""))
-        for n in notes
-        if isinstance(n, dict) and str(n.get("NoteRef", "")).strip() in ("", table_name)
-    ]
-    texts += [str(n.get("NoteText", "")) for n in notes if isinstance(n, dict)]
+    notes = [n for n in results.get("Notes") or [] if isinstance(n, dict)]
+    # the table's own note first, then any other
+    notes.sort(key=lambda n: str(n.get("NoteRef", "")).strip() != table_name)
+    texts = [str(n.get("NoteText", "")) for n in notes]
     for text in texts:
         m = _REVISED.search(text)
         if m:
@@ -296,7 +293,10 @@ def data_frame(payload: Any, table_name: str, *, url: str, retrieved: datetime) 
             }
         )
     frame = pd.DataFrame(rows, columns=[c.name for c in BEA_NIPA.columns])
-    out = coerce(frame, BEA_NIPA, origin=f"{where} {table_name}")
+    try:
+        out = coerce(frame, BEA_NIPA, origin=f"{where} {table_name}")
+    except DataError as exc:  # a malformed field is drift, not bad user input
+        raise SourceError(f"{where}: {exc}") from exc
     out["line_number"] = out["line_number"].astype("int64")
     out["unit_mult"] = out["unit_mult"].astype("Int64")
     return out

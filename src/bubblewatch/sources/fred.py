@@ -36,7 +36,7 @@ import pandas as pd
 
 from bubblewatch.data.live_schema import FRED_OBSERVATIONS
 from bubblewatch.data.loaders import coerce
-from bubblewatch.errors import SourceError, SpecificationError
+from bubblewatch.errors import DataError, SourceError, SpecificationError
 
 PROVIDER = "fred"
 """Provider name of the FRED/ALFRED API (``api.stlouisfed.org``), used with a key."""
@@ -216,7 +216,7 @@ def graph_csv_frame(text: str, series_id: str, *, url: str, retrieved: datetime)
         )
     try:
         return _frame(rows, f"{where} {series_id}")
-    except Exception as exc:  # a malformed date is drift, not bad user input
+    except DataError as exc:  # a malformed date is drift, not bad user input
         raise SourceError(f"{where}: {exc}") from exc
 
 
@@ -263,7 +263,7 @@ def observations_frame(
         )
     try:
         return _frame(rows, f"{where} {series_id}")
-    except Exception as exc:
+    except DataError as exc:
         raise SourceError(f"{where}: {exc}") from exc
 
 
