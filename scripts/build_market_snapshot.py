@@ -2,8 +2,10 @@
 
 Month-end closes are the last close of each *complete* calendar month. Shiller's S&P 500 price is
 his monthly average of daily closes (field ``mean_close``), shipped with his dividends, earnings and
-CPI. Each row is attributed to the original public provider; the script also refreshes the
-``mkt_*`` and ``val_*`` rows of ``sources.csv``. The Nasdaq-100 forward P/E figures are
+CPI. Each row is attributed to the provider whose values it holds: the stock and ETF closes
+are Yahoo Finance adjusted closes (split- and dividend-adjusted, as Yahoo computes them on the
+day of download), read from a public copy, not exchange closes. The script also refreshes
+the ``mkt_*`` and ``val_*`` rows of ``sources.csv``. The Nasdaq-100 forward P/E figures are
 curated below, each from the article or data page cited.
 
 Usage::
@@ -27,7 +29,7 @@ import pandas as pd
 SNAPSHOT = Path(__file__).resolve().parents[1] / "src" / "bubblewatch" / "data" / "snapshot"
 RETRIEVED = "2026-11-24"
 STOCKS = {
-    # ticker: (listing exchange publisher, quote page)
+    # ticker: listing exchange (kept in the source id, which other tables cite)
     "NVDA": "nasdaq", "MSFT": "nasdaq", "GOOGL": "nasdaq", "AMZN": "nasdaq",
     "META": "nasdaq", "ORCL": "nyse", "AMD": "nasdaq", "AVGO": "nasdaq",
     "PLTR": "nasdaq", "CRWV": "nasdaq", "NBIS": "nasdaq", "QQQ": "nasdaq",
@@ -82,6 +84,13 @@ FORWARD_PE_SOURCES = [
     },
 ]
 DAILY_TICKERS = ("NVDA", "MSFT", "GOOGL", "AMZN", "META", "AVGO", "AMD", "ORCL")
+PRICE_COPY = {
+    "repository": "dsturdy/Factor_Attribution",
+    "commit": "712ab00cb7d01c788507bc417162a4269e29bf69",
+    "path": "data/{ticker}.csv",
+}
+"""The public copy of Yahoo Finance's adjusted closes that ``stocks_adjclose_daily_long/``
+holds (columns Date, Close; no licence stated)."""
 
 
 def month_end_closes(daily: pd.Series) -> pd.Series:
@@ -177,7 +186,7 @@ def build(data_dir: Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
     last = {
         "nasdaq": month_end_closes(nasdaq).index[-1].date(),
-        "stocks": max(r["date"] for r in rows if r["field"] == "adj_close"),
+        "stocks": max(r["date"] for r in rows if r["field"] in ("adj_close", "daily_adj_close")),
         "shiller": shiller["date"].iloc[-1].date(),
     }
     sources = _sources(last)
@@ -224,30 +233,32 @@ def _sources(last: dict[str, object]) -> list[dict[str, str]]:
         },
     ]
     for ticker, exchange in STOCKS.items():
-        name = "Nasdaq, Inc." if exchange == "nasdaq" else "New York Stock Exchange (ICE)"
-        url = (
-            f"https://www.nasdaq.com/market-activity/stocks/{ticker.lower()}/historical"
-            if exchange == "nasdaq"
-            else f"https://www.nyse.com/quote/XNYS:{ticker}"
-        )
+        path = PRICE_COPY["path"].format(ticker=ticker)
         out.append(
             {
                 "source_id": f"mkt_{exchange}_{ticker.lower()}",
-                "publisher": name,
-                "title": f"{ticker} historical closing prices",
-                "url": url,
+                "publisher": (
+                    f"Yahoo Finance (a copy: {PRICE_COPY['repository']} on GitHub, {path})"
+                ),
+                "title": f"{ticker} adjusted close (Yahoo Finance historical data)",
+                "url": f"https://finance.yahoo.com/quote/{ticker}/history/",
                 "published": str(last["stocks"]),
                 "retrieved": RETRIEVED,
                 "locator": (
-                    "official close of the last trading day of each month"
+                    "Yahoo's adjusted close, split- and dividend-adjusted as of "
+                    f"{last['stocks']} (the copy's last date), not the exchange's official "
+                    "close; the last close of each month"
                     + (
                         f", and every daily close from {DAILY_START}"
                         if ticker in DAILY_TICKERS
                         else ""
                     )
-                    + f", adjusted for splits and cash dividends as of {last['stocks']}"
+                    + f"; copy at commit {PRICE_COPY['commit'][:12]}, columns Date, Close"
                 ),
-                "terms": "exchange closing prices (facts), cited",
+                "terms": (
+                    "Yahoo Finance terms of service (personal, non-commercial use); values from "
+                    "a copy in a public repository with no licence stated; figures cited"
+                ),
             }
         )
     return out

@@ -13,10 +13,17 @@ earnings; Campbell & Shiller 1998) and trailing P/E are computed from his
 monthly price, earnings and CPI, ranked within their history since 1881, and
 set beside their peaks around 2000 and 2021. Nasdaq-100 forward P/E figures are
 shipped as cited points, not as a history, so they get no percentile.
+
+*Common date.* Series that are compared with each other (the NASDAQ Composite, QQQ and the
+AI basket) are read on the latest month-end they all have, so that one series' newer data
+does not make it look stronger or weaker than another whose data stops earlier; each
+series' own last date is kept and stated beside the comparison.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +90,8 @@ class DrawdownReading:
     the percentage of past episodes that were shallower than today's drawdown."""
     reference: str
     source_ids: tuple[str, ...]
+    last: pd.Timestamp | None = None
+    """The series' own last date (``as_of`` is the common date it is compared on)."""
 
     @property
     def readings_phrase(self) -> str:
@@ -103,7 +112,22 @@ class DrawdownReading:
             "percentile": self.percentile,
             "reference": self.reference,
             "source_ids": list(self.source_ids),
+            "last": (self.last if self.last is not None else self.as_of).date().isoformat(),
         }
+
+
+def common_end(series: Mapping[str, pd.Series]) -> pd.Timestamp:
+    """The latest date every one of ``series`` has data for (the earliest of their last dates)."""
+    ends = [s.dropna().index.max() for s in series.values()]
+    if not ends or any(pd.isna(e) for e in ends):
+        raise DataError("a compared series has no data")
+    return pd.Timestamp(min(ends))
+
+
+def coverage_phrase(last: Mapping[str, pd.Timestamp], on: pd.Timestamp) -> str:
+    """'A through 2026-03-31, B through 2026-07-31; compared on 2026-03-31'."""
+    spans = ", ".join(f"{name} through {end:%Y-%m-%d}" for name, end in last.items())
+    return f"{spans}; compared on {on:%Y-%m-%d}"
 
 
 def drawdown_reading(
@@ -112,9 +136,16 @@ def drawdown_reading(
     reference: pd.DataFrame,
     reference_name: str,
     sources: tuple[str, ...],
+    as_of: pd.Timestamp | None = None,
 ) -> DrawdownReading:
-    """Today's drawdown of ``prices`` ranked among the completed episodes in ``reference``."""
+    """The drawdown of ``prices`` on ``as_of`` (default: its last date) ranked among the
+    completed episodes in ``reference``."""
     prices = prices.dropna().sort_index()
+    last = prices.index[-1]
+    if as_of is not None:
+        prices = prices.loc[:as_of]
+        if prices.empty:
+            raise DataError(f"{name} has no data on or before {as_of:%Y-%m-%d}")
     running = prices.cummax()
     depth = float(prices.iloc[-1] / running.iloc[-1] - 1)
     peak = prices.loc[: prices.index[-1]][prices == running.iloc[-1]].index[-1]
@@ -129,6 +160,7 @@ def drawdown_reading(
         percentile=shallower,
         reference=reference_name,
         source_ids=sources,
+        last=last,
     )
 
 
@@ -191,6 +223,17 @@ class MarketContext:
     valuations: list[ValuationReading]
     forward_pe: pd.DataFrame
     episodes: pd.DataFrame
+    compared_on: pd.Timestamp | None = None
+    """The common date the drawdowns are read on."""
+    last_dates: dict[str, pd.Timestamp] = dataclasses.field(default_factory=dict)
+    """Each compared series' own last date."""
+
+    @property
+    def coverage(self) -> str:
+        """Each compared series' last date and the common date they are compared on."""
+        on = self.compared_on if self.compared_on is not None else self.drawdowns[0].as_of
+        last = self.last_dates or {d.name: d.last or d.as_of for d in self.drawdowns}
+        return coverage_phrase(last, on)
 
     def drawdown_frame(self) -> pd.DataFrame:
         return pd.DataFrame([d.to_dict() for d in self.drawdowns])
@@ -207,16 +250,26 @@ class MarketContext:
                 for r in self.forward_pe.itertuples()
             ],
             "nasdaq_episodes": len(self.episodes),
+            "compared_on": None
+            if self.compared_on is None
+            else self.compared_on.date().isoformat(),
+            "last_dates": {k: v.date().isoformat() for k, v in self.last_dates.items()},
         }
 
     def readings(self) -> list[str]:
-        """One sentence per series: the drawdown by history's measure, the valuation rank."""
+        """One sentence per series: the drawdown by history's measure, the valuation rank;
+        the drawdowns are read on a common date, stated with each series' last date."""
         out = []
         for d in self.drawdowns:
+            own = (
+                f", the common date of the compared series (its data run to {d.last:%Y-%m-%d})"
+                if d.last is not None and d.last != d.as_of
+                else ""
+            )
             out.append(
                 f"{d.name} is {abs(d.drawdown):.1%} below its {d.peak:%B %Y} high as of "
-                f"{d.as_of:%B %Y} (a {d.label}); {d.percentile:.0f}% of the {d.reference}'s "
-                "completed drawdowns since 1971 were shallower."
+                f"{d.as_of:%B %Y}{own} (a {d.label}); {d.percentile:.0f}% of the "
+                f"{d.reference}'s completed drawdowns since 1971 were shallower."
             )
         for v in self.valuations:
             out.append(
@@ -258,11 +311,17 @@ def context(market: pd.DataFrame) -> MarketContext:
     qqq, qsrc = _series(market, "QQQ", "adj_close")
     basket, bsrc = basket_index(market)
     ref = "NASDAQ Composite"
+    compared = {
+        "NASDAQ Composite": (nasdaq, (nsrc,)),
+        "Nasdaq-100 (QQQ, total return)": (qqq, (qsrc,)),
+        "AI basket (equal weight)": (basket, bsrc),
+    }
+    on = common_end({name: s for name, (s, _) in compared.items()})
     drawdowns = [
-        drawdown_reading("NASDAQ Composite", nasdaq, episodes, ref, (nsrc,)),
-        drawdown_reading("Nasdaq-100 (QQQ, total return)", qqq, episodes, ref, (qsrc,)),
-        drawdown_reading("AI basket (equal weight)", basket, episodes, ref, bsrc),
+        drawdown_reading(name, s, episodes, ref, ids, as_of=on)
+        for name, (s, ids) in compared.items()
     ]
+    last = {name: pd.Timestamp(s.dropna().index.max()) for name, (s, _) in compared.items()}
     price, ssrc = _series(market, "SP500", "mean_close")
     earnings, _ = _series(market, "SP500", "earnings")
     cpi, _ = _series(market, "SP500", "cpi")
@@ -277,4 +336,4 @@ def context(market: pd.DataFrame) -> MarketContext:
     ]
     fpe = market.loc[(market["series"] == "NDX") & (market["field"] == "forward_pe")]
     forward = fpe[["date", "value", "source_id"]].sort_values("date").reset_index(drop=True)
-    return MarketContext(drawdowns, valuations, forward, episodes)
+    return MarketContext(drawdowns, valuations, forward, episodes, on, last)

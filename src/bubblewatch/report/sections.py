@@ -20,7 +20,7 @@ from bubblewatch.frames import (
     market_series,
 )
 from bubblewatch.models import roi
-from bubblewatch.models.market import basket_index
+from bubblewatch.models.market import basket_index, common_end, coverage_phrase
 from bubblewatch.models.market import context as market_context
 from bubblewatch.report.assessment import Evidence, Section
 from bubblewatch.report.claims_section import build_claims
@@ -64,25 +64,33 @@ def build_markets(t: Tables) -> Section:
     qqq, qsrc = market_series(market, "QQQ", "adj_close")
     cape = shiller_cape(market)
     _, ssrc = market_series(market, "SP500", "earnings")
-    peak_date = nasdaq.idxmax()
-    dd = float(drawdown(nasdaq).iloc[-1])
+    ctx = market_context(market)
+    # The Composite and QQQ are compared on the latest month-end both have.
+    on = common_end({"Nasdaq Composite": nasdaq, "QQQ": qqq})
+    n_on, q_on = nasdaq.loc[:on], qqq.loc[:on]
+    coverage = coverage_phrase({"Nasdaq Composite": nasdaq.index[-1], "QQQ": qqq.index[-1]}, on)
+    peak_date = n_on.idxmax()
+    dd = float(drawdown(n_on).iloc[-1])
     pct = float((cape < cape.iloc[-1]).mean())
-    qdd = float(drawdown(qqq).iloc[-1])
+    qdd = float(drawdown(q_on).iloc[-1])
     evidence: tuple[Evidence, ...] = (
         Evidence(
-            f"Nasdaq Composite, close {nasdaq.index[-1]:%b %Y}",
-            float(nasdaq.iloc[-1]),
+            f"Nasdaq Composite, close {n_on.index[-1]:%b %Y}",
+            float(n_on.iloc[-1]),
             "index_points",
             (nsrc,),
         ),
         Evidence(
             f"Nasdaq Composite all-time month-end high ({peak_date:%b %Y})",
-            float(nasdaq.max()),
+            float(n_on.max()),
             "index_points",
             (nsrc,),
         ),
-        Evidence("Nasdaq Composite below its high", dd, "share", (nsrc,)),
-        Evidence(f"QQQ below its high ({qqq.index[-1]:%b %Y})", qdd, "share", (qsrc,)),
+        Evidence(
+            "Series last dates and the common date compared on", coverage, "text", (nsrc, qsrc)
+        ),
+        Evidence(f"Nasdaq Composite below its high ({on:%b %Y})", dd, "share", (nsrc,)),
+        Evidence(f"QQQ below its high ({on:%b %Y})", qdd, "share", (qsrc,)),
         Evidence(f"S&P 500 CAPE ({cape.index[-1]:%b %Y})", float(cape.iloc[-1]), "x", (ssrc,)),
         Evidence("Share of months since 1881 with a lower CAPE", pct, "share", (ssrc,)),
         Evidence(
@@ -106,7 +114,6 @@ def build_markets(t: Tables) -> Section:
         )
         for p in panels
     )
-    ctx = market_context(market)
     evidence += tuple(
         Evidence(
             f"{d.name} below its {d.peak:%b %Y} high ({d.as_of:%b %Y}): a {d.label}",
@@ -114,7 +121,8 @@ def build_markets(t: Tables) -> Section:
             "share",
             d.source_ids,
             note=f"{d.percentile:.0f}% of the NASDAQ Composite's completed drawdowns since 1971 "
-            "were shallower (month-end closes)",
+            "were shallower (month-end closes); "
+            + f"compared on {d.as_of:%Y-%m-%d}, series through {(d.last or d.as_of):%Y-%m-%d}",
         )
         for d in ctx.drawdowns
     )
@@ -187,9 +195,11 @@ def build_markets(t: Tables) -> Section:
     fig.update_layout(**{**_LAYOUT, "height": 1700}, showlegend=False)
     explosive = [p for p in panels if p.result.gsadf > p.cv.gsadf["95%"]]
     live = [p.label for p in panels if p.episodes.table["ongoing"].any()]
+    q_state = "at a new high" if qdd >= 0 else f"{-qdd:.0%} below its high"
     reading = (
-        f"The Nasdaq Composite closed {nasdaq.index[-1]:%B %Y} at {nasdaq.iloc[-1]:,.0f}, "
-        f"{-dd:.0%} below its {peak_date:%B %Y} high; the S&P 500 CAPE of {cape.iloc[-1]:.1f} is "
+        f"On {on:%d %B %Y}, the latest month-end both have ({coverage}), the Nasdaq Composite "
+        f"closed at {n_on.iloc[-1]:,.0f}, {-dd:.0%} below its {peak_date:%B %Y} high, and QQQ "
+        f"was {q_state}; the S&P 500 CAPE of {cape.iloc[-1]:.1f} is "
         f"above {pct:.0%} of months since 1881. The PSY test rejects a random walk at 5% for "
         f"{len(explosive)} of {len(panels)} series"
         + (f" ({', '.join(p.label for p in explosive)})" if explosive else "")
