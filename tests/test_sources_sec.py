@@ -54,9 +54,7 @@ def payloads(shared_data: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def facts(payloads: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    return {
-        t: facts_frame(p, url=_url(t), retrieved=RETRIEVED) for t, p in payloads.items()
-    }
+    return {t: facts_frame(p, url=_url(t), retrieved=RETRIEVED) for t, p in payloads.items()}
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +112,8 @@ def test_amended_and_repeated_versions_are_kept(facts: dict[str, pd.DataFrame]) 
     assert (versions > 1).sum() > 1000
     # Alphabet's FY2024 net income: the FY2024 10-K, the FY2025 10-K and a proxy statement
     ni = frame.loc[
-        (frame["tag"] == "NetIncomeLoss") & (frame["period_end"] == "2024-12-31")
+        (frame["tag"] == "NetIncomeLoss")
+        & (frame["period_end"] == "2024-12-31")
         & (frame["period_start"] == "2024-01-01")
     ]
     assert set(ni["form"]) == {"10-K", "DEF 14A"}
@@ -151,9 +150,7 @@ def test_missing_top_level_field_is_schema_drift(payloads: dict[str, Any], field
 
 
 @pytest.mark.parametrize("field", ["accn", "filed", "val", "end", "form"])
-def test_one_fact_missing_a_field_raises_without_rows(
-    payloads: dict[str, Any], field: str
-) -> None:
+def test_one_fact_missing_a_field_raises_without_rows(payloads: dict[str, Any], field: str) -> None:
     original = payloads["TSM"]
     ifrs = dict(original["facts"]["ifrs-full"])
     tag = sorted(ifrs)[-1]
@@ -164,7 +161,10 @@ def test_one_fact_missing_a_field_raises_without_rows(
     units[unit] = broken
     ifrs[tag] = {**ifrs[tag], "units": units}
     payload = {**original, "facts": {**original["facts"], "ifrs-full": ifrs}}
-    with pytest.raises(SourceError, match=f"^sec /api/xbrl/companyfacts/CIK0001046179.json: response lacks field '{field}'$"):
+    with pytest.raises(
+        SourceError,
+        match=f"^sec /api/xbrl/companyfacts/CIK0001046179.json: response lacks field '{field}'$",
+    ):
         facts_frame(payload, url=_url("TSM"), retrieved=RETRIEVED)
 
 
@@ -269,9 +269,7 @@ def test_fiscal_years_come_from_period_dates(metrics: dict[str, pd.DataFrame]) -
     assert q1.loc[q1["fiscal_year"] == 2027, "period_end"].item() == pd.Timestamp("2026-04-26")
     apple = latest(metrics["AAPL"])
     a_fy = apple.loc[(apple["metric"] == "capex") & (apple["fiscal_period"] == "FY")]
-    assert a_fy.loc[a_fy["fiscal_year"] == 2024, "period_end"].item() == pd.Timestamp(
-        "2024-09-28"
-    )
+    assert a_fy.loc[a_fy["fiscal_year"] == 2024, "period_end"].item() == pd.Timestamp("2024-09-28")
     # a comparative year in a later 10-K keeps its own fiscal year (the filing's fy is 2025)
     g = metrics["GOOGL"]
     comp = g.loc[(g["metric"] == "net_income") & (g["accn"] == "0001652044-26-000018")]
@@ -342,7 +340,8 @@ def test_first_reported_and_latest_differ_on_a_restatement(
     # 9,950 in later 10-Ks.
     frame = metrics["GOOGL"]
     capex = frame.loc[
-        (frame["metric"] == "capex") & (frame["fiscal_year"] == 2015)
+        (frame["metric"] == "capex")
+        & (frame["fiscal_year"] == 2015)
         & (frame["fiscal_period"] == "FY")
     ]
     first = first_reported(capex).iloc[0]
@@ -353,7 +352,8 @@ def test_first_reported_and_latest_differ_on_a_restatement(
     assert last["filed"] > first["filed"]
     # and the 2022 stock split: FY2020 diluted EPS first 58.61, latest 2.93
     eps = frame.loc[
-        (frame["metric"] == "eps_diluted") & (frame["fiscal_year"] == 2020)
+        (frame["metric"] == "eps_diluted")
+        & (frame["fiscal_year"] == 2020)
         & (frame["fiscal_period"] == "FY")
     ]
     assert first_reported(eps)["value"].item() == pytest.approx(58.61)
@@ -371,7 +371,8 @@ def test_known_on_excludes_later_filings(metrics: dict[str, pd.DataFrame]) -> No
     assert capex.loc[capex["fiscal_period"] == "FY", "value"].item() == pytest.approx(9_950)
     early = known_on(frame, "2017-01-01")
     capex15 = early.loc[
-        (early["metric"] == "capex") & (early["fiscal_year"] == 2015)
+        (early["metric"] == "capex")
+        & (early["fiscal_year"] == 2015)
         & (early["fiscal_period"] == "FY")
     ]
     assert capex15["value"].item() == pytest.approx(9_915)

@@ -75,7 +75,7 @@ class FetchedLike(Protocol):
 class ClientLike(Protocol):
     """What :func:`fetch` needs of a client (``bubblewatch.sources.http.Client``)."""
 
-    def get(self, path: str, params: Mapping[str, str] | None = None) -> FetchedLike: ...
+    def get(self, path: str) -> FetchedLike: ...
 
 
 def _drift(endpoint: str, field: str) -> SourceError:
@@ -102,7 +102,9 @@ def ticker_map(payload: Any) -> pd.DataFrame:
         for field in ("cik_str", "ticker", "title"):
             if not isinstance(record, Mapping) or field not in record:
                 raise _drift(TICKERS_ENDPOINT, field)
-        rows.append((str(record["ticker"]).upper(), f"{int(record['cik_str']):010d}", record["title"]))
+        rows.append(
+            (str(record["ticker"]).upper(), f"{int(record['cik_str']):010d}", record["title"])
+        )
     frame = pd.DataFrame(rows, columns=["ticker", "cik", "title"], dtype=object)
     return frame.drop_duplicates("ticker", keep="first").reset_index(drop=True)
 
@@ -197,7 +199,8 @@ def empty_facts() -> pd.DataFrame:
 
 
 def _default_client(provider: str) -> ClientLike:
-    from bubblewatch.sources.http import Client  # imported here: the HTTP stack is optional
+    # imported here so that the transforms work without the HTTP stack
+    from bubblewatch.sources.http import Client  # type: ignore[import-not-found,unused-ignore]
 
     client: ClientLike = Client.for_provider(provider)
     return client
