@@ -432,6 +432,14 @@ def _cacheable(response: requests.Response) -> bool:
     return True
 
 
+def _created(response: requests.Response) -> datetime:
+    """When ``response`` came off the network (requests-cache's ``created_at``), in UTC."""
+    created = getattr(response, "created_at", None)
+    if not isinstance(created, datetime):
+        return datetime.now(UTC)
+    return created if created.tzinfo else created.replace(tzinfo=UTC)
+
+
 def _glob_to_pattern(host: str, glob: str) -> str:
     return f"{host}{glob}"
 
@@ -552,6 +560,10 @@ class Client:
             if cached is None:
                 raise SourceError(redact(f"{label}: not in the cache and offline"))
             return self._fetched(cached, shown, stale=cached.is_expired)
+        if freshness is not None:
+            cached = self._cached(prepared)
+            if cached is not None and datetime.now(UTC) - _created(cached) < freshness:
+                return self._fetched(cached, shown, stale=False)
         tries = [0]
         try:
             response = self._fetch_with_retries(url, query, freshness, tries)
@@ -615,8 +627,14 @@ class Client:
     ) -> requests.Response:
         response: requests.Response
         if self._cache is not None and freshness is not None:
+            # requests-cache judges freshness when a response is written; a per-call freshness
+            # was already checked in get(), so this goes to the network and stores the answer.
             response = self._cache.get(
-                url, params=query, timeout=self.timeouts, expire_after=freshness
+                url,
+                params=query,
+                timeout=self.timeouts,
+                expire_after=max(freshness, timedelta(seconds=1)),
+                force_refresh=True,
             )
         else:
             response = self._session.get(url, params=query, timeout=self.timeouts)
@@ -642,11 +660,7 @@ class Client:
 
     def _fetched(self, response: requests.Response, shown: str, *, stale: bool) -> Fetched:
         from_cache = bool(getattr(response, "from_cache", False))
-        created = getattr(response, "created_at", None)
-        if isinstance(created, datetime):
-            retrieved = created if created.tzinfo else created.replace(tzinfo=UTC)
-        else:
-            retrieved = datetime.now(UTC)
+        retrieved = _created(response)
         return Fetched(
             provider=self.provider.name,
             url=shown,
