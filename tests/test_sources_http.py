@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fakeserver import FakeServer
 
 from bubblewatch.errors import SourceError, SpecificationError
 from bubblewatch.sources import http
 from bubblewatch.sources.http import PROVIDERS, Client, RateLimiter, RetryPolicy, redact
+from fakeserver import FakeServer
 
 NVDA = "/api/xbrl/companyfacts/CIK0001045810.json"
 APPLE_CONCEPT = "/api/xbrl/companyconcept/CIK0000320193/dei/EntityCommonStockSharesOutstanding.json"
