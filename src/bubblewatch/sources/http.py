@@ -9,8 +9,8 @@ Etiquette, per provider (see :data:`PROVIDERS`):
 - **Rate.** One process-wide limiter per host group: SEC ≤ 9 requests/s (its limit is 10/s),
   FRED 2/s (120 requests per minute, https://fred.stlouisfed.org/docs/api/fred/), BEA 1.5/s
   (100 requests per minute, https://apps.bea.gov/API/docs/index.htm), Stooq 1/s.
-  The limiter is a small thread-safe sliding-window log (:class:`RateLimiter`): it guarantees
-  "at most *n* requests in any window of *t* seconds", which is exactly how SEC states its limit.
+  The limiter (:class:`RateLimiter`) spaces requests ``1/rate`` apart across threads, so no
+  second ever holds a burst.
   pyrate-limiter was considered; its ``try_acquire`` returns ``bool | Awaitable[bool]``, it runs a
   background leak thread per bucket and its API broke at each major version (2, 3, 4), which is
   more moving parts than thirty lines of stdlib code.
@@ -35,7 +35,6 @@ import os
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -174,35 +173,28 @@ PROVIDERS: dict[str, Provider] = {
 
 
 class RateLimiter:
-    """At most ``calls`` acquisitions in any window of ``period`` seconds (thread-safe)."""
+    """Requests spaced at least ``1/rate`` seconds apart, across threads (no bursts).
 
-    def __init__(self, calls: int, period: float) -> None:
-        if calls < 1 or period <= 0:
-            raise ValueError("a rate limiter needs calls >= 1 and period > 0")
-        self.calls = calls
-        self.period = period
-        self._stamps: deque[float] = deque()
+    Even spacing, rather than "n per window", keeps a margin against network jitter: requests
+    that leave ``1/rate`` apart cannot reach the server bunched into one second.
+    """
+
+    def __init__(self, rate: float) -> None:
+        if rate <= 0:
+            raise ValueError("a rate limiter needs a positive rate")
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self._next = 0.0
         self._lock = threading.Lock()
 
-    @classmethod
-    def per_second(cls, rate: float) -> RateLimiter:
-        """``floor(rate)`` calls per second, or one call per ``1/rate`` seconds below 1/s."""
-        calls = max(1, int(rate))
-        return cls(calls, calls / rate)
-
     def acquire(self) -> float:
-        """Block until a call is allowed; return the seconds waited."""
+        """Block until the next request may leave; return the seconds waited."""
         with self._lock:
-            waited = 0.0
             now = time.monotonic()
-            while self._stamps and now - self._stamps[0] >= self.period:
-                self._stamps.popleft()
-            if len(self._stamps) >= self.calls:
-                waited = self._stamps[0] + self.period - now
+            waited = max(0.0, self._next - now)
+            if waited:
                 time.sleep(waited)
-                now = time.monotonic()
-                self._stamps.popleft()
-            self._stamps.append(now)
+            self._next = max(now, self._next) + self.interval
             return waited
 
 
@@ -215,7 +207,7 @@ def limiter_for(provider: Provider) -> RateLimiter:
     with _LIMITERS_LOCK:
         limiter = _LIMITERS.get(provider.limiter_group)
         if limiter is None:
-            limiter = RateLimiter.per_second(provider.rate_per_second)
+            limiter = RateLimiter(provider.rate_per_second)
             _LIMITERS[provider.limiter_group] = limiter
         return limiter
 
