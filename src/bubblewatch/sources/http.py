@@ -409,7 +409,11 @@ class _PoliteAdapter(HTTPAdapter):
 
 
 def _cacheable(response: requests.Response) -> bool:
-    """Keep HTML pages and unparsable JSON served with 200 out of the cache."""
+    """Keep HTML pages and unparsable JSON served with 200 out of the cache.
+
+    requests-cache also drops an earlier copy of a URL whose new answer is filtered out, so such
+    an answer is never reused and the next call asks the network again.
+    """
     if getattr(response, "from_cache", False) or response.status_code != 200:
         return True
     body = response.content or b""
