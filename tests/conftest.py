@@ -81,3 +81,30 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("shared-home")
     Store.open(path).close()
     yield path
+
+
+@pytest.fixture
+def fake_server(shared_data: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """A ``fakeserver.FakeServer`` for every provider on 127.0.0.1, replaying ``api_responses``.
+
+    Every provider's base URL points at it, an SEC identity is set, the HTTP cache lives in the
+    test's BUBBLEWATCH_HOME and retries wait only milliseconds (Retry-After capped at 5 s).
+    """
+    from bubblewatch.sources import http
+    from fakeserver import FakeServer
+
+    server = FakeServer(shared_data / "api_responses").start()
+    try:
+        for provider in http.PROVIDERS.values():
+            monkeypatch.setenv(provider.env_url, server.url)
+        monkeypatch.setenv(http.ENV_SEC_IDENTITY, "Bubblewatch Tests tests@example.com")
+        monkeypatch.setattr(
+            http,
+            "DEFAULT_RETRY",
+            http.RetryPolicy(
+                wait_initial=0.01, wait_max=0.05, wait_jitter=0.01, retry_after_cap=5.0
+            ),
+        )
+        yield server
+    finally:
+        server.stop()
