@@ -64,6 +64,8 @@ OWN_HOSTS = {
     "anthropic.com": "issuer's own announcement",
     "blogs.microsoft.com": "issuer's own newsroom",
     "nvidianews.nvidia.com": "issuer's own newsroom",
+    "coreweave.com": "issuer's own newsroom",
+    "newsroom.intel.com": "issuer's own newsroom",
     "blog.google": "issuer's own publication",
     "sequoiacap.com": "author's own essay",
     "mckinsey.com": "author's own report",
