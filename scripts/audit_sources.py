@@ -59,7 +59,13 @@ WIRE_HOSTS = {"prnewswire.com", "businesswire.com", "globenewswire.com"}
 # Issuers' and authors' own sites: the figure's originator publishes it there.
 OWN_HOSTS = {
     "ir.amd.com": "issuer's investor-relations site",
+    "amd.com": "issuer's own newsroom",
     "openai.com": "issuer's own announcement",
+    "anthropic.com": "issuer's own announcement",
+    "blogs.microsoft.com": "issuer's own newsroom",
+    "nvidianews.nvidia.com": "issuer's own newsroom",
+    "coreweave.com": "issuer's own newsroom",
+    "newsroom.intel.com": "issuer's own newsroom",
     "blog.google": "issuer's own publication",
     "sequoiacap.com": "author's own essay",
     "mckinsey.com": "author's own report",
