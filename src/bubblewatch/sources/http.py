@@ -164,6 +164,14 @@ PROVIDERS: dict[str, Provider] = {
             "stooq",
             terms="Stooq's terms of use; split- and dividend-adjusted closes",
         ),
+        Provider(
+            "yahoo",
+            "https://query2.finance.yahoo.com",
+            1.0,
+            12 * _HOUR,
+            "yahoo",
+            terms="Yahoo terms of service: personal, non-commercial use",
+        ),
     )
 }
 """Every provider bubblewatch talks to, by name."""
