@@ -30,7 +30,9 @@ def test_first_use_creates_the_store_from_the_snapshot(home: Path) -> None:
     with Store.open() as store:
         assert (home / STORE_FILE).exists()
         for name in SHIPPED_TABLES:
-            pd.testing.assert_frame_equal(_curated(store, name), load_table(name), check_dtype=False)
+            pd.testing.assert_frame_equal(
+                _curated(store, name), load_table(name), check_dtype=False
+            )
         assert store.verify().ok
     assert {p.name for p in home.iterdir()} == {STORE_FILE, LOCK_FILE}
 
@@ -67,7 +69,9 @@ def test_a_newer_snapshot_with_added_columns_loads_into_an_older_store(home: Pat
         con.execute("UPDATE bw_vintages SET fingerprint = 'older'")
     with Store.open() as store:
         assert len(store.vintages()["vintage_id"].unique()) == 2
-        pd.testing.assert_frame_equal(_curated(store, "debt"), load_table("debt"), check_dtype=False)
+        pd.testing.assert_frame_equal(
+            _curated(store, "debt"), load_table("debt"), check_dtype=False
+        )
 
 
 def _write(path: Path, text: str) -> Path:

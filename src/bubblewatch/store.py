@@ -719,7 +719,7 @@ class Store:
             new = self._state(name, None)
             records.extend(_diff(name, schema, old, new))
         columns = ["table", "key", "field", "old", "new", "old_vintage", "new_vintage", "status"]
-        frame = pd.DataFrame(records, columns=columns)
+        frame = pd.DataFrame(records, columns=columns, dtype=object)
         for col in ("old_vintage", "new_vintage"):
             frame[col] = frame[col].astype("Int64")
         return frame
