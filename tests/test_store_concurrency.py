@@ -108,9 +108,11 @@ def test_readers_never_block_each_other_nor_a_writer(home: Path, tmp_path: Path)
 
 _HOLD_WRITER = """
     import sys
-    from bubblewatch.store import Store
+    from bubblewatch.paths import data_home
+    from bubblewatch.store import STORE_FILE, Store
     sys.argv = ["bubblewatch", "import", "slow.csv", "--name", "slow"]
-    with Store.open() as store, store._writing():
+    store = Store(data_home() / STORE_FILE)   # holds the writer lock without writing anything
+    with store._writing():
         print("writing", flush=True)
         sys.stdin.readline()
 """
@@ -119,13 +121,18 @@ _HOLD_WRITER = """
 def test_a_writer_waits_then_fails_naming_the_holder(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    Store.open().close()
+    with Store.open() as store, store._writing() as con:  # as if a newer snapshot had shipped
+        con.execute("UPDATE bw_vintages SET fingerprint = 'older'")
     holder = _spawn(_HOLD_WRITER, home)
     csv_path = tmp_path / "s.csv"
     csv_path.write_text("date,value\n2024-01-01,1\n", encoding="utf-8")
     try:
         _wait_for_line(holder, "writing")
         monkeypatch.setenv(WAIT_ENV, "0.5")
+        started = time.monotonic()
+        with Store.open() as store:  # the newer snapshot waits; the store reads what it holds
+            assert time.monotonic() - started < 2
+            assert store.vintages()["vintage_id"].tolist() == [1] * 12
         with Store.open() as store:  # reading is not blocked by a writer
             started = time.monotonic()
             with pytest.raises(StoreBusyError) as info:
@@ -169,7 +176,8 @@ def test_a_writer_waits_then_fails_naming_the_holder(
         holder.communicate("done\n", timeout=60)
     assert holder.returncode == 0
     monkeypatch.setenv(WAIT_ENV, "0.5")
-    with Store.open() as store:
+    with Store.open() as store:  # the writer is gone: the newer snapshot loads, then the import
+        assert store.data_vintage().snapshot_vintage_id == 2
         store.import_series(csv_path, "late")
         assert set(store.read("series")["name"]) == {"late"}
 
