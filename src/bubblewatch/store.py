@@ -297,11 +297,14 @@ class Store:
             tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
             replaced = False
             try:
-                if self.path.exists():
-                    shutil.copyfile(self.path, tmp)
-                    wal = self.path.with_name(self.path.name + ".wal")
-                    if wal.exists():
-                        shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
+                try:
+                    if self.path.exists():
+                        shutil.copyfile(self.path, tmp)
+                        wal = self.path.with_name(self.path.name + ".wal")
+                        if wal.exists():
+                            shutil.copyfile(wal, tmp.with_name(tmp.name + ".wal"))
+                except OSError as exc:
+                    raise StoreError(f"cannot copy the store at {self.path}: {exc}") from None
                 try:
                     con = duckdb.connect(str(tmp))
                 except duckdb.Error as exc:
@@ -330,9 +333,14 @@ class Store:
                     self._sources = None
                     con.close()
                 if replaced:
-                    _fsync(tmp)
-                    tmp.replace(self.path)
-                    _fsync(self.path.parent)
+                    try:
+                        _fsync(tmp)
+                        tmp.replace(self.path)
+                        _fsync(self.path.parent)
+                    except OSError as exc:
+                        raise StoreError(
+                            f"cannot replace the store at {self.path}: {exc}"
+                        ) from None
             finally:
                 for stale in (tmp, tmp.with_name(tmp.name + ".wal")):
                     stale.unlink(missing_ok=True)
