@@ -544,3 +544,30 @@ def test_cli_claims_bad_as_of(built_store: Path, bad: str) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "as-of" in proc.stderr
+
+
+def test_data_show_as_of_and_data_changes(home: Path, tmp_path: Path) -> None:
+    everything = json.loads(run_cli("data", "show", "deals", "--json").stdout)
+    assert all(r["published"] for r in everything)
+    proc = run_cli("data", "show", "deals", "--json", "--as-of", "2024-12-31")
+    assert proc.returncode == 0, proc.stderr
+    early = json.loads(proc.stdout)
+    assert 0 < len(early) < len(everything)
+    assert all(r["published"] <= "2024-12-31" for r in early)
+    proc = run_cli("data", "show", "deals", "--as-of", "2024-13-01")
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+    _no_traceback(proc)
+    for value in ("1", "2"):
+        src = tmp_path / f"v{value}.csv"
+        src.write_text(f"date,value\n2024-01-31,{value}\n", encoding="utf-8")
+        assert run_cli("import", str(src), "--name", "mine").returncode == 0
+    proc = run_cli("data", "changes", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert [
+        (r["table"], r["key"], r["old"], r["new"], r["status"]) for r in json.loads(proc.stdout)
+    ] == [("series", "name=mine, date=2024-01-31", 1.0, 2.0, "changed")]
+    proc = run_cli("data", "changes")
+    assert proc.returncode == 0 and "1 changed" in proc.stdout
+    proc = run_cli("data", "changes", "--since", "99")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: unknown vintage 99")
+    _no_traceback(proc)

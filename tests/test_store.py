@@ -17,7 +17,12 @@ from hypothesis import strategies as st
 from bubblewatch.data import SHIPPED_TABLES, load_table, read_csv_text
 from bubblewatch.data.schema import SCHEMAS
 from bubblewatch.errors import DataError, InputPathError, SpecificationError
-from bubblewatch.store import STORE_FILE, Store
+from bubblewatch.store import LOCK_FILE, STORE_FILE, Store
+
+
+def _curated(store: Store, name: str) -> pd.DataFrame:
+    """A curated table as the store reads it, without the ``published`` column it adds."""
+    return store.read(name)[list(SCHEMAS[name].column_names)]
 
 
 def test_first_use_creates_the_store_from_the_snapshot(home: Path) -> None:
@@ -25,9 +30,11 @@ def test_first_use_creates_the_store_from_the_snapshot(home: Path) -> None:
     with Store.open() as store:
         assert (home / STORE_FILE).exists()
         for name in SHIPPED_TABLES:
-            pd.testing.assert_frame_equal(store.read(name), load_table(name), check_dtype=False)
+            pd.testing.assert_frame_equal(
+                _curated(store, name), load_table(name), check_dtype=False
+            )
         assert store.verify().ok
-    assert [p.name for p in home.iterdir()] == [STORE_FILE]
+    assert {p.name for p in home.iterdir()} == {STORE_FILE, LOCK_FILE}
 
 
 def test_export_then_parse_round_trips_every_table(built_store: Path) -> None:
@@ -35,7 +42,7 @@ def test_export_then_parse_round_trips_every_table(built_store: Path) -> None:
         for name in SHIPPED_TABLES:
             text = store.export_csv(name)
             again = read_csv_text(text, SCHEMAS[name], origin=name)
-            pd.testing.assert_frame_equal(again, store.read(name), check_dtype=False)
+            pd.testing.assert_frame_equal(again, _curated(store, name), check_dtype=False)
 
 
 def test_reopening_does_not_add_a_vintage(home: Path) -> None:
@@ -57,13 +64,14 @@ def test_a_new_snapshot_is_added_as_a_vintage_not_an_overwrite(home: Path) -> No
 def test_a_newer_snapshot_with_added_columns_loads_into_an_older_store(home: Path) -> None:
     """A store built before a table gained a column (here ``debt.sponsor``) takes the newer
     snapshot as a new vintage: the column is added, older rows leave it empty."""
-    with Store.open() as store:
-        con = store._con
+    with Store.open() as store, store._writing() as con:
         con.execute('ALTER TABLE debt DROP COLUMN "sponsor"')
         con.execute("UPDATE bw_vintages SET fingerprint = 'older'")
     with Store.open() as store:
         assert len(store.vintages()["vintage_id"].unique()) == 2
-        pd.testing.assert_frame_equal(store.read("debt"), load_table("debt"), check_dtype=False)
+        pd.testing.assert_frame_equal(
+            _curated(store, "debt"), load_table("debt"), check_dtype=False
+        )
 
 
 def _write(path: Path, text: str) -> Path:
@@ -193,7 +201,7 @@ def test_kill_during_first_creation_leaves_no_store(home: Path, tmp_path: Path) 
     assert not (home / STORE_FILE).exists()
     with Store.open() as store:  # the next open builds a complete store
         assert store.verify().ok
-    assert [p.name for p in home.iterdir()] == [STORE_FILE]
+    assert {p.name for p in home.iterdir()} == {STORE_FILE, LOCK_FILE}
 
 
 @settings(
@@ -222,3 +230,215 @@ def test_import_round_trips_any_series_exactly(
     want = sorted(points.items())
     assert [d.date() for d in got["date"]] == [d for d, _ in want]
     assert got["value"].tolist() == [v for _, v in want]
+
+
+# -- live tables, publication dates, changes ---------------------------------------------------
+def _prices(ticker: str, closes: dict[str, float], *, provider: str = "stooq") -> pd.DataFrame:
+    dates = pd.to_datetime(list(closes)).astype("datetime64[ns]")
+    return pd.DataFrame(
+        {
+            "ticker": ticker,
+            "date": dates,
+            "close": list(closes.values()),
+            "adjustment": "none",
+            "provider": provider,
+            "url": f"https://stooq.example/q/d/l/?s={ticker.lower()}.us",
+            "retrieved": "2026-12-02T10:00:00Z",
+            "published": dates,
+        }
+    )
+
+
+def _fred(series_id: str, rows: list[tuple[str, float, str]]) -> pd.DataFrame:
+    """``rows``: (date, value, realtime_start) triples."""
+    return pd.DataFrame(
+        {
+            "series_id": series_id,
+            "date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[ns]"),
+            "value": [r[1] for r in rows],
+            "realtime_start": pd.to_datetime([r[2] for r in rows]).astype("datetime64[ns]"),
+            "realtime_end": pd.Timestamp("2026-12-02"),
+            "provider": "fred",
+            "url": "https://api.stlouisfed.org/fred/series/observations?api_key=REDACTED",
+            "retrieved": "2026-12-02T10:00:00Z",
+            "published": pd.to_datetime([r[2] for r in rows]).astype("datetime64[ns]"),
+        }
+    )
+
+
+def test_live_tables_start_empty_and_are_listed(home: Path) -> None:
+    from bubblewatch.data.live_schema import LIVE_SCHEMAS
+
+    with Store.open() as store:
+        infos = {i.name: i for i in store.tables()}
+        for name, schema in LIVE_SCHEMAS.items():
+            frame = store.read(name)
+            assert frame.empty and list(frame.columns) == list(schema.column_names)
+            assert infos[name].rows == 0 and infos[name].vintage_id is None
+
+
+def test_write_live_adds_vintages_and_reads_the_latest_of_each_partition(home: Path) -> None:
+    with Store.open() as store:
+        v1 = store.write_live(
+            {
+                "prices": pd.concat(
+                    [
+                        _prices("NVDA", {"2026-11-27": 100.0, "2026-11-28": 101.0}),
+                        _prices("MSFT", {"2026-11-28": 400.0}),
+                    ]
+                )
+            },
+            origin="prices",
+        )
+        v2 = store.write_live({"prices": _prices("NVDA", {"2026-11-28": 102.0})}, origin="prices")
+        assert v2 == v1 + 1
+        prices = store.read("prices")
+        # NVDA from its latest vintage only, MSFT still from the first load
+        assert sorted(zip(prices["ticker"], prices["close"], strict=True)) == [
+            ("MSFT", 400.0),
+            ("NVDA", 102.0),
+        ]
+        info = next(i for i in store.tables() if i.name == "prices")
+        assert (info.rows, info.vintage_id, info.origin) == (2, v2, "prices")
+        history = store.vintages()
+        assert set(history.loc[history["table_name"] == "prices", "vintage_id"]) == {v1, v2}
+        # the earlier vintage stays in the store
+        kept = store._db.execute(
+            "SELECT count(*) FROM prices WHERE vintage_id = ?", [v1]
+        ).fetchone()
+        assert kept == (3,)
+    with Store.open() as store:  # a new process-level open reads the same
+        assert len(store.read("prices")) == 2
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda f: f.drop(columns="url"), "missing columns url"),
+        (lambda f: f.assign(close="abc"), "expected a number"),
+        (lambda f: f.assign(ticker=None), "a value is required"),
+        (lambda f: f.assign(adjustment="weird"), "expected one of"),
+        (lambda f: pd.concat([f, f]), "repeats the key"),
+    ],
+)
+def test_a_bad_live_frame_writes_nothing(home: Path, mutate: object, message: str) -> None:
+    good = _prices("MSFT", {"2026-11-28": 400.0})
+    fred = _fred("DGS10", [("2026-11-27", 4.1, "2026-11-28")])
+    with Store.open() as store:
+        before = store.vintages()
+        with pytest.raises(DataError, match=message):
+            store.write_live(
+                {"fred_observations": fred, "prices": mutate(good)},  # type: ignore[operator]
+                origin="prices",
+            )
+        assert store.vintages().equals(before)
+        assert store.read("fred_observations").empty and store.read("prices").empty
+        with pytest.raises(SpecificationError, match="not a live table"):
+            store.write_live({"deals": good}, origin="x")
+
+
+def test_every_table_has_a_publication_date(home: Path, tmp_path: Path) -> None:
+    csv_path = _write(tmp_path / "s.csv", "date,value\n2024-01-01,1\n")
+    with Store.open() as store:
+        store.import_series(csv_path, "mine")
+        sources = store.read("sources").set_index("source_id")["published"]
+        for name in SCHEMAS:
+            frame = store.read(name)
+            assert frame["published"].dtype == "datetime64[ns]", name
+            if name == "market":
+                assert frame["published"].equals(frame["date"])
+            elif name != "sources":
+                want = frame["source_id"].map(sources)
+                assert frame["published"].equals(want.astype("datetime64[ns]")), name
+        series = store.read("series")
+        assert series["published"].iloc[0].date() == pd.Timestamp.now("UTC").date()
+        # export keeps the table's own columns
+        assert "published" not in store.export_csv("deals").splitlines()[0].split(",")
+
+
+def test_as_of_keeps_rows_published_on_or_before_the_date(home: Path) -> None:
+    with Store.open() as store:
+        deals = store.read("deals")
+        cut = pd.Timestamp("2025-06-30")
+        early = store.read("deals", as_of=cut.date())
+        assert 0 < len(early) < len(deals)
+        assert (early["published"] <= cut).all()
+        assert set(early["deal_id"]) == set(deals.loc[deals["published"] <= cut, "deal_id"])
+        market = store.read("market", as_of=cut.date())
+        assert market["date"].max() <= cut
+
+
+def test_as_of_on_a_live_table_takes_the_version_published_last(home: Path) -> None:
+    with Store.open() as store:
+        # GDP for 2026Q2, first released in July, revised in August and again in September
+        store.write_live(
+            {
+                "fred_observations": _fred(
+                    "GDP",
+                    [("2026-04-01", 100.0, "2026-07-30"), ("2026-04-01", 101.0, "2026-08-28")],
+                )
+            },
+            origin="fred",
+        )
+        store.write_live(
+            {
+                "fred_observations": _fred(
+                    "GDP",
+                    [
+                        ("2026-04-01", 100.0, "2026-07-30"),
+                        ("2026-04-01", 101.0, "2026-08-28"),
+                        ("2026-04-01", 102.5, "2026-09-25"),
+                    ],
+                )
+            },
+            origin="fred",
+        )
+        assert len(store.read("fred_observations")) == 3  # every version of the latest load
+        for day, want in (
+            ("2026-07-29", []),
+            ("2026-08-01", [100.0]),
+            ("2026-09-01", [101.0]),
+            ("2026-12-01", [102.5]),
+        ):
+            got = store.read("fred_observations", as_of=pd.Timestamp(day).date())
+            assert got["value"].tolist() == want, day
+
+
+def test_changes_lists_the_figures_that_moved(home: Path, tmp_path: Path) -> None:
+    with Store.open() as store:
+        assert store.changes().empty  # one load of each table: nothing to compare
+        v1 = store.write_live(
+            {
+                "prices": pd.concat(
+                    [
+                        _prices("NVDA", {"2026-11-27": 100.0, "2026-11-28": 101.0}),
+                        _prices("MSFT", {"2026-11-28": 400.0}),
+                    ]
+                )
+            },
+            origin="prices",
+        )
+        v2 = store.write_live(
+            {"prices": _prices("NVDA", {"2026-11-28": 101.5, "2026-11-29": 103.0})},
+            origin="prices",
+        )
+        moved = store.changes()
+        rows = {(r.key.split(", ")[1], r.status): r for r in moved.itertuples()}
+        assert set(moved["table"]) == {"prices"}
+        changed = rows[("date=2026-11-28", "changed")]
+        assert (changed.field, changed.old, changed.new) == ("close", 101.0, 101.5)
+        assert (changed.old_vintage, changed.new_vintage) == (v1, v2)
+        assert rows[("date=2026-11-27", "removed")].old == 100.0
+        assert rows[("date=2026-11-29", "added")].new == 103.0
+        assert len(moved) == 3  # MSFT did not move
+        since = store.changes(since=v1)
+        assert len(since) == 3
+        with pytest.raises(SpecificationError, match="unknown vintage 99"):
+            store.changes(since=99)
+        # the import of a series shows up too
+        store.import_series(_write(tmp_path / "a.csv", "date,value\n2024-01-01,1\n"), "mine")
+        store.import_series(_write(tmp_path / "b.csv", "date,value\n2024-01-01,2\n"), "mine")
+        series = store.changes().query("table == 'series'")
+        assert series[["field", "old", "new", "status"]].values.tolist() == [
+            ["value", 1.0, 2.0, "changed"]
+        ]

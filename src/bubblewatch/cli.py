@@ -23,13 +23,12 @@ from bubblewatch import __version__, cli_claims, cli_macro
 from bubblewatch._assignments import parse_floats
 from bubblewatch._io import write_text_atomic
 from bubblewatch._typing import SECTION_IDS
-from bubblewatch.data import SCHEMAS
 from bubblewatch.errors import (
     BubblewatchError,
     SpecificationError,
     VerificationError,
 )
-from bubblewatch.store import Store, frame_to_text
+from bubblewatch.store import Store, display_schema, frame_to_text
 
 app = typer.Typer(
     name="bubblewatch",
@@ -149,11 +148,16 @@ def data_show(
         bool, typer.Option("--json", help="Print all rows as JSON records.")
     ] = False,
     limit: Annotated[int, typer.Option("--limit", help="Rows to print (table view).", min=1)] = 20,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Only rows published on or before this date (YYYY-MM-DD)."),
+    ] = None,
 ) -> None:
-    """Show a table's current rows."""
+    """Show a table's current rows, each with the date it was published."""
+    when = cli_claims.parse_date(as_of)
     with Store.open() as store:
-        frame = store.read(table)
-    schema = SCHEMAS[table]
+        frame = store.read(table, as_of=when)
+    schema = display_schema(table)
     text = frame_to_text(frame, schema)
     if as_json:
         records = [
@@ -162,12 +166,56 @@ def data_show(
         ]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         return
-    view = Table(title=f"{table} ({len(frame)} rows; first {min(limit, len(frame))})")
+    known = f" known on {when:%Y-%m-%d}" if when else ""
+    view = Table(title=f"{table} ({len(frame)} rows{known}; first {min(limit, len(frame))})")
     for col in schema.column_names:
         view.add_column(col, overflow="fold")
     for row in text.head(limit).itertuples(index=False):
         view.add_row(*row)
     out.print(view)
+
+
+@data_app.command("changes")
+def data_changes(
+    since: Annotated[
+        int | None,
+        typer.Option(
+            "--since",
+            help="Vintage to compare with (default: each table's load before its latest).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to print (table view).", min=1)] = 50,
+) -> None:
+    """List the figures that moved between a vintage and now: added, removed, changed."""
+    with Store.open() as store:
+        moved = store.changes(since)
+    records = [
+        {k: (None if v is pd.NA else v) for k, v in rec.items()}
+        for rec in moved.astype(object).to_dict("records")
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    counts = moved["status"].value_counts()
+    summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("changed", "added", "removed"))
+    since_text = f"since vintage {since}" if since is not None else "since each table's last load"
+    view = Table(title=f"changes {since_text}: {summary}")
+    for col in ("table", "key", "field", "old", "new", "vintage", "status"):
+        view.add_column(col, overflow="fold")
+    for rec in records[:limit]:
+        view.add_row(
+            str(rec["table"]),
+            str(rec["key"]),
+            str(rec["field"]),
+            "" if rec["old"] is None else str(rec["old"]),
+            "" if rec["new"] is None else str(rec["new"]),
+            f"{rec['old_vintage'] or '-'} -> {rec['new_vintage'] or '-'}",
+            str(rec["status"]),
+        )
+    out.print(view)
+    if len(records) > limit:
+        out.print(f"... {len(records) - limit} more; all of them with --json", highlight=False)
 
 
 def _json_value(value: str, kind: str) -> object:

@@ -34,6 +34,10 @@ class StoreError(BubblewatchError):
     """The DuckDB store cannot be opened, read or written."""
 
 
+class StoreBusyError(StoreError):
+    """Another process is writing the store and did not finish within the wait."""
+
+
 class VerificationError(BubblewatchError):
     """The dataset failed verification (orphan sources, unknown units, duplicates)."""
 
