@@ -114,6 +114,11 @@ DEFAULT_ROUTES: tuple[Route, ...] = (
     _json("/fred/series", "fred/fredapi_series_GDP.json", series_id="GDP"),
     _csv("/graph/fredgraph.csv", "fred/fredgraph_BAMLC0A0CM.csv", id="BAMLC0A0CM"),
     _csv("/graph/fredgraph.csv", "fred/fredgraph_BAMLH0A0HYM2.csv", id="BAMLH0A0HYM2"),
+    # FRED chart downloads (fredgraph.csv layout) kept beside the recorded responses
+    *(
+        _csv("/graph/fredgraph.csv", f"../fred_macro_acc102/{sid}.csv", id=sid)
+        for sid in ("NASDAQCOM", "SP500", "DGS10")
+    ),
     *(
         _csv("/q/d/l/", f"prices/stooq_{t}_us_d.csv", s=f"{t}.us", i="d")
         for t in ("nvda", "msft", "aapl")

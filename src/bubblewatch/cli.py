@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from bubblewatch import __version__, cli_claims, cli_macro
+from bubblewatch import __version__, cli_claims, cli_macro, cli_update
 from bubblewatch._assignments import parse_floats
 from bubblewatch._io import write_text_atomic
 from bubblewatch._typing import SECTION_IDS
@@ -941,6 +941,8 @@ app.command("power")(cli_macro.power_command)
 app.command("gdp")(cli_macro.gdp_command)
 app.command("cycles")(cli_macro.cycles_command)
 app.command("claims")(cli_claims.claims_command)
+app.command("update")(cli_update.update_command)
+data_app.command("reconcile")(cli_update.reconcile_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -470,6 +470,8 @@ class Store:
         ------
         SpecificationError
             If a name is not a live table, ``frames`` is empty or ``origin`` is blank.
+            A curated table (``financials``, ``market``, ``sources``...) may come along as a
+            whole new version: it is checked as ``data verify`` checks the snapshot.
         DataError
             If a frame lacks a column, a value does not parse as its type, a required value is
             missing, an adjustment is unknown or a key repeats. Nothing is written.
@@ -480,12 +482,18 @@ class Store:
             raise SpecificationError("a live load needs an origin (the provider's name)")
         if not frames:
             raise SpecificationError("a live load needs at least one table")
-        typed = {name: _validate_live(name, frame, origin) for name, frame in frames.items()}
+        curated = {n: f for n, f in frames.items() if n in SHIPPED_TABLES}
+        typed = {
+            name: _validate_live(name, frame, origin)
+            for name, frame in frames.items()
+            if name not in curated
+        }
+        typed.update(self._validate_curated(curated, origin))
         with self._writing() as con:
             vintage = self._next_vintage(con)
             loaded_at = _now()
             for name, frame in typed.items():
-                schema = LIVE_SCHEMAS[name]
+                schema = STORE_SCHEMAS[name]
                 self._insert(con, schema, frame, vintage)
                 digest = hashlib.sha256(frame_to_csv(frame, schema).encode()).hexdigest()[:16]
                 con.execute(
@@ -493,6 +501,34 @@ class Store:
                     [vintage, name, origin, digest, len(frame), loaded_at],
                 )
         return vintage
+
+    def _validate_curated(
+        self, frames: Mapping[str, pd.DataFrame], origin: str
+    ) -> dict[str, pd.DataFrame]:
+        """Whole curated tables a provider carries forward, checked as ``data verify`` checks
+        the snapshot (every row sourced, units known, keys unique) before anything is written."""
+        if not frames:
+            return {}
+        typed = {
+            name: coerce(
+                _dates_to_text(frame[list(SCHEMAS[name].column_names)], SCHEMAS[name]),
+                SCHEMAS[name],
+                origin=f"{origin} load of {name}",
+            )
+            for name, frame in frames.items()
+        }
+        tables = {
+            name: typed.get(name, self._curated(name, None).drop(columns="vintage_id"))
+            for name in SHIPPED_TABLES
+        }
+        result = verify_tables(tables)
+        if not result.ok:
+            first = result.problems[0]
+            raise DataError(
+                f"{origin} load: the curated tables would not verify: "
+                f"{first.table}[{first.row}] {first.check}: {first.message}"
+            )
+        return typed
 
     # -- reading ---------------------------------------------------------------------------
     def _has_table(self, name: str) -> bool:

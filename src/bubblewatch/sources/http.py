@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import os
 import re
 import threading
@@ -51,6 +52,10 @@ from requests_cache.models.response import CachedResponse
 from bubblewatch import __version__
 from bubblewatch.errors import SourceError, SpecificationError
 from bubblewatch.paths import data_home
+
+# stamina logs each scheduled retry; the CLI reports failures itself, in one line.
+logging.getLogger("stamina").addHandler(logging.NullHandler())
+logging.getLogger("stamina").propagate = False
 
 __all__ = [
     "DEFAULT_RETRY",
@@ -471,6 +476,7 @@ class Client:
         self.timeouts = timeouts or (provider.connect_timeout, provider.read_timeout)
         agent = sec_identity() if provider.needs_identity else f"bubblewatch/{__version__}"
         self._requests = _Counter()
+        self._last: requests.PreparedRequest | None = None
         self._cache: CachedSession | None = None
         if use_cache or offline:
             directory = cache_dir if cache_dir is not None else data_home() / "http-cache"
@@ -557,6 +563,7 @@ class Client:
         url = self.url_for(path_or_url)
         query = dict(params or {})
         prepared = requests.Request("GET", url, params=query).prepare()
+        self._last = prepared
         shown = redact(prepared.url or url)
         label = f"{self.provider.name} {urlsplit(url).path or '/'}"
         if self.offline:
@@ -595,6 +602,16 @@ class Client:
         except requests.RequestException as exc:
             raise SourceError(redact(f"{label}: request failed ({type(exc).__name__})")) from None
         return self._fetched(response, shown, stale=False)
+
+    def forget_last(self) -> None:
+        """Drop the cached copy of the last endpoint asked for.
+
+        A fetcher calls this when a response it was given turns out unusable (a renamed field,
+        a value that does not parse), so that a rerun asks the network again instead of
+        replaying the bad copy.
+        """
+        if self._cache is not None and self._last is not None:
+            self._cache.cache.delete(self._cache.cache.create_key(self._last))
 
     # -- internals --------------------------------------------------------------------------
 

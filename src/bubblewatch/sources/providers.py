@@ -1,0 +1,174 @@
+"""The fetchers ``bubblewatch update`` runs, one per provider, over the shared HTTP clients.
+
+Each fetcher reads the request, fetches its provider in full, and returns the live-table rows
+plus the curated rows it carries forward (:mod:`bubblewatch.sources.refresh`). Nothing is
+written here: :func:`bubblewatch.sources.update.run_update` loads each provider as one
+transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import pandas as pd
+
+from bubblewatch.data import SCHEMAS
+from bubblewatch.errors import SpecificationError
+from bubblewatch.sources import bea, fred, refresh, sec
+from bubblewatch.sources.http import Client
+from bubblewatch.sources.update import Fetcher, FetchResult, UpdateRequest, skip
+from bubblewatch.store import Store
+
+#: Companies ``update`` follows by default: the curated hyperscalers and NVIDIA.
+DEFAULT_SEC_TICKERS: tuple[str, ...] = (*refresh.CURATED_ENTITIES.values(), "NVDA")
+
+
+class _Clients:
+    """The clients a fetcher opened, so that it can count their requests and close them."""
+
+    def __init__(self, offline: bool) -> None:
+        self.offline = offline
+        self.opened: list[Client] = []
+
+    def __call__(self, provider: str) -> Client:
+        client = Client.for_provider(provider, offline=self.offline)
+        self.opened.append(client)
+        return client
+
+    @property
+    def requests(self) -> int:
+        return sum(c.requests_made for c in self.opened)
+
+    def close(self, *, failed: bool = False) -> None:
+        """Close every client; after a failure, forget each one's last response, so that a
+        rerun does not replay a copy that could not be read."""
+        for client in self.opened:
+            if failed:
+                client.forget_last()
+            client.close()
+
+
+def _curated(store: Store, name: str) -> pd.DataFrame:
+    """A curated table as stored, in its schema's columns (no user-import sources)."""
+    frame = store.read(name)[list(SCHEMAS[name].column_names)]
+    if name == "sources":
+        frame = frame[frame["publisher"] != "user import"]
+    return frame.reset_index(drop=True)
+
+
+def _with_new(
+    store: Store, table: str, rows: pd.DataFrame, sources: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    if rows.empty:
+        return {}
+    old_sources = _curated(store, "sources")
+    fresh = sources[~sources["source_id"].isin(old_sources["source_id"])]
+    return {
+        table: pd.concat([_curated(store, table), rows], ignore_index=True),
+        "sources": pd.concat([old_sources, fresh], ignore_index=True),
+    }
+
+
+def fetch_sec(request: UpdateRequest, store: Store) -> FetchResult:
+    """SEC EDGAR companyfacts for the requested companies, and new fiscal years for ``financials``."""
+    tickers = request.tickers or DEFAULT_SEC_TICKERS
+    query = sec.SecQuery(tickers=tickers)
+    clients = _Clients(request.offline)
+    try:
+        frames = sec.fetch(query, clients("sec"), www_client=clients("sec_www"))
+    except BaseException:
+        clients.close(failed=True)
+        raise
+    clients.close()
+    rows, sources = refresh.financials_from_sec(
+        _curated(store, "financials"), frames["sec_metrics"], datetime.now(UTC)
+    )
+    return FetchResult(
+        live=frames,
+        curated=_with_new(store, "financials", rows, sources),
+        requests=clients.requests,
+        note=f"{len(rows)} new financials rows" if len(rows) else "",
+    )
+
+
+def fetch_fred(request: UpdateRequest, store: Store) -> FetchResult:
+    """FRED series (every vintage with ``FRED_API_KEY``), and new Nasdaq closes for ``market``."""
+    clients = _Clients(request.offline)
+    try:
+        query = fred.FredQuery(series=request.series) if request.series else fred.FredQuery()
+        frames = fred.fetch(query, cast(Any, clients))
+    except BaseException:
+        clients.close(failed=True)
+        raise
+    clients.close()
+    rows, sources = refresh.market_from_fred(
+        _curated(store, "market"), frames["fred_observations"], datetime.now(UTC)
+    )
+    return FetchResult(
+        live=frames,
+        curated=_with_new(store, "market", rows, sources),
+        requests=clients.requests,
+        note=f"{len(rows)} new market rows" if len(rows) else "",
+    )
+
+
+def fetch_bea(request: UpdateRequest, store: Store) -> FetchResult:
+    """BEA NIPA tables with ``BEA_API_KEY``; without one the FRED mirrors stand in."""
+    if bea.needs_key() and not bea.api_key():
+        raise skip(f"no {bea.KEY_ENV} set; the GDP lines come from their FRED mirrors (fred)")
+    clients = _Clients(request.offline)
+    try:
+        frames = bea.fetch(bea.BeaQuery(), cast(Any, clients))
+    except BaseException:
+        clients.close(failed=True)
+        raise
+    clients.close()
+    return FetchResult(live=frames, requests=clients.requests)
+
+
+def _price_tickers(request: UpdateRequest, store: Store) -> tuple[str, ...]:
+    if request.tickers:
+        return request.tickers
+    market = store.read("market")
+    fields = market[market["field"].isin(["adj_close", "daily_adj_close"])]
+    return tuple(sorted(set(fields["series"])))
+
+
+def fetch_prices(request: UpdateRequest, store: Store) -> FetchResult:
+    """Daily closes from the provider the user chose (a folder, Stooq or Yahoo)."""
+    from bubblewatch.sources import prices
+
+    tickers = _price_tickers(request, store)
+    clients = _Clients(request.offline)
+    provider: prices.PriceProvider
+    if request.prices_folder:
+        provider = prices.CsvFolderProvider(request.prices_folder)
+    elif request.price_provider == "stooq":
+        provider = prices.StooqProvider(cast(Any, clients("stooq")))
+    elif request.price_provider == "yahoo":
+        provider = prices.YahooChartProvider(cast(Any, clients("yahoo")))
+    elif request.price_provider:
+        raise SpecificationError(
+            f"unknown price provider {request.price_provider!r}; expected stooq or yahoo"
+        )
+    else:
+        raise skip("no price provider chosen (--price-provider stooq|yahoo or --prices-folder DIR)")
+    try:
+        frame = provider.closes(tickers)
+    except BaseException:
+        clients.close(failed=True)
+        raise
+    clients.close()
+    return FetchResult(live={"prices": frame}, requests=clients.requests)
+
+
+FETCHERS: dict[str, Fetcher] = {
+    "sec": fetch_sec,
+    "fred": fetch_fred,
+    "bea": fetch_bea,
+    "prices": fetch_prices,
+}
+"""Provider name -> fetcher, in the order ``update`` runs them."""
+
+__all__ = ["DEFAULT_SEC_TICKERS", "FETCHERS"]
