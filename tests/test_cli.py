@@ -571,3 +571,26 @@ def test_data_show_as_of_and_data_changes(home: Path, tmp_path: Path) -> None:
     proc = run_cli("data", "changes", "--since", "99")
     assert proc.returncode == 2 and proc.stderr.startswith("error: unknown vintage 99")
     _no_traceback(proc)
+
+
+def test_update_and_reconcile_from_the_fake_providers(fake_server: object, home: Path) -> None:
+    proc = run_cli("update", "--only", "sec", "--tickers", "GOOGL")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("sec: updated: vintage 2:")
+    proc = run_cli("data", "reconcile", "--entity", "Alphabet", "--differing")
+    assert proc.returncode == 0, proc.stderr
+    head, *rows = proc.stdout.strip().splitlines()
+    assert head == "24 curated figures: 0 within 0.5% of SEC, 24 with a stated reason"
+    assert len(rows) == 24 and all(" — " in r for r in rows)
+    proc = run_cli("data", "reconcile", "--entity", "Nobody")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: no SEC figures for 'Nobody'")
+    _no_traceback(proc)
+
+
+def test_update_bad_input_exits_2_and_no_store_figures_exit_1(home: Path) -> None:
+    proc = run_cli("update", "--only", "sec,bogus")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: unknown provider bogus")
+    _no_traceback(proc)
+    proc = run_cli("data", "reconcile")
+    assert proc.returncode == 1 and "bubblewatch update --only sec" in proc.stderr
+    _no_traceback(proc)

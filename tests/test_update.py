@@ -264,3 +264,23 @@ def test_update_without_network_says_one_line_per_provider_and_changes_nothing(
     assert failed == {"sec", "fred"}
     assert "Traceback" not in result.stderr
     assert state() == before
+
+
+def test_report_lists_what_moved_since_the_last_vintage(
+    server: FakeServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = cli(capsys, "update", "--only", "sec", "--tickers", "GOOGL")
+    assert code == 0, err
+    target = tmp_path / "r.json"
+    code, _, err = cli(capsys, "report", "--format", "json", "--out", str(target), "--quiet")
+    assert code == 0, err
+    report = json.loads(target.read_text())
+    moved = [r for r in report["changes"] if r["table"] == "financials"]
+    with Store.open() as store:
+        expected = store.changes()
+    assert len(report["changes"]) == len(expected) and moved
+    assert all(r["status"] == "added" and r["new"] is not None for r in moved)
+    md = tmp_path / "r.md"
+    code, _, err = cli(capsys, "report", "--format", "md", "--out", str(md), "--quiet")
+    assert code == 0, err
+    assert f"{len(expected)} figures moved since the previous vintage" in md.read_text()

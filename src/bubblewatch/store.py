@@ -456,11 +456,20 @@ class Store:
             sha256=digest,
         )
 
-    def write_live(self, frames: Mapping[str, pd.DataFrame], *, origin: str) -> int:
+    def write_live(
+        self,
+        frames: Mapping[str, pd.DataFrame],
+        *,
+        origin: str,
+        curated: Mapping[str, pd.DataFrame] | None = None,
+    ) -> int:
         """Store one provider's load of live tables as one new vintage; return its id.
 
         ``frames`` maps live-table names (:data:`~bubblewatch.data.live_schema.LIVE_SCHEMAS`)
         to rows with exactly the schema's columns; ``origin`` names the provider (``"sec"``).
+        ``curated`` carries whole new versions of curated tables the provider extends
+        (``financials``, ``market``, ``sources``) into the same vintage; they are checked as
+        ``data verify`` checks the snapshot, and written only if every check passes.
         Every frame is validated before anything is written: one write, one vintage, recorded
         per table in ``bw_vintages``. Each partition a frame holds (one company, one series, one
         ticker: :data:`~bubblewatch.data.live_schema.PARTITIONS`) then reads from this vintage;
@@ -470,8 +479,6 @@ class Store:
         ------
         SpecificationError
             If a name is not a live table, ``frames`` is empty or ``origin`` is blank.
-            A curated table (``financials``, ``market``, ``sources``...) may come along as a
-            whole new version: it is checked as ``data verify`` checks the snapshot.
         DataError
             If a frame lacks a column, a value does not parse as its type, a required value is
             missing, an adjustment is unknown or a key repeats. Nothing is written.
@@ -482,13 +489,11 @@ class Store:
             raise SpecificationError("a live load needs an origin (the provider's name)")
         if not frames:
             raise SpecificationError("a live load needs at least one table")
-        curated = {n: f for n, f in frames.items() if n in SHIPPED_TABLES}
-        typed = {
-            name: _validate_live(name, frame, origin)
-            for name, frame in frames.items()
-            if name not in curated
-        }
-        typed.update(self._validate_curated(curated, origin))
+        unknown = [n for n in curated or {} if n not in SHIPPED_TABLES]
+        if unknown:
+            raise SpecificationError(f"{unknown[0]!r} is not a curated table")
+        typed = {name: _validate_live(name, frame, origin) for name, frame in frames.items()}
+        typed.update(self._validate_curated(curated or {}, origin))
         with self._writing() as con:
             vintage = self._next_vintage(con)
             loaded_at = _now()

@@ -125,6 +125,8 @@ class Assessment:
     sources: pd.DataFrame = field(compare=False, repr=False)
     vintage: DataVintage
     generated_at: str
+    changes: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    """The figures that moved since the store's previous vintage (:meth:`Store.changes`)."""
 
     def __post_init__(self) -> None:
         ids = tuple(s.id for s in self.sections)
@@ -207,6 +209,7 @@ class Assessment:
             "generated_at": self.generated_at,
             "data_vintage": self.vintage.to_dict(),
             "synthesis": self.synthesis(),
+            "changes": [] if self.changes is None else records(self.changes),
             "claims": None if self.ledger is None else self.ledger.to_dict(),
             "sections": {
                 s.id: {

@@ -34,4 +34,5 @@ def assess(store: Store, progress: Callable[[str], None] | None = None) -> Asses
         sources=tables["sources"],
         vintage=store.data_vintage(),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        changes=store.changes(),
     )

@@ -137,6 +137,47 @@ def _synthesis_html(assessment: Assessment) -> str:
     )
 
 
+#: How many moved figures the report lists; ``bubblewatch data changes`` lists them all.
+CHANGES_SHOWN = 25
+
+
+def _changes_rows(assessment: Assessment) -> tuple[str, list[dict[str, str]]]:
+    """A sentence on what moved since the previous vintage, and the first rows of it."""
+    moved = assessment.changes
+    if moved is None or moved.empty:
+        return (
+            "No figure has moved since the previous vintage: each table holds the load it "
+            'was first given; "bubblewatch update" adds a vintage per provider.',
+            [],
+        )
+    counts = moved.groupby("table").size()
+    head = (
+        f"{len(moved)} figures moved since the previous vintage ("
+        + ", ".join(f"{table} {n}" for table, n in counts.items())
+        + '); "bubblewatch data changes" lists every one.'
+    )
+    rows = [
+        {
+            "table": str(r.table),
+            "figure": str(r.key) + (f" · {r.field}" if r.field else ""),
+            "was": "" if r.old is None or r.old != r.old else str(r.old),
+            "now": "" if r.new is None or r.new != r.new else str(r.new),
+            "change": f"{r.status} (vintage {r.old_vintage} → {r.new_vintage})",
+        }
+        for r in moved.head(CHANGES_SHOWN).itertuples(index=False)
+    ]
+    return head, rows
+
+
+def _changes_html(assessment: Assessment) -> str:
+    head, rows = _changes_rows(assessment)
+    table = _table_html(pd.DataFrame(rows)) if rows else ""
+    return (
+        '<div id="changes" class="synthesis"><h2>What changed since the last vintage</h2>'
+        f"<p>{_esc(head)}</p>{table}</div>"
+    )
+
+
 def _table_html(frame: pd.DataFrame) -> str:
     head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
     body = "".join(
@@ -180,7 +221,7 @@ def to_html(assessment: Assessment) -> str:
         "<header><h1>Is the AI build-out a bubble?</h1>"
         f'<p class="vintage" id="vintage">Data vintage: {_esc(assessment.vintage.describe())}. '
         f"Generated {_esc(assessment.generated_at)}.</p><nav>{nav}</nav></header>"
-        f'<main>{_synthesis_html(assessment)}{body}</main><footer id="sources"><h2>Sources</h2><ol>{sources}</ol></footer>'
+        f'<main>{_synthesis_html(assessment)}{_changes_html(assessment)}{body}</main><footer id="sources"><h2>Sources</h2><ol>{sources}</ol></footer>'
         "</body></html>"
     )
 
@@ -202,6 +243,10 @@ def to_markdown(assessment: Assessment) -> str:
         tally = f" Claims: {row['claims']}." if row["claims"] else ""
         lines.append(f"{i}. [{row['title']}](#{row['section']}): {row['line']}{tally}")
     lines.append("")
+    head, rows = _changes_rows(assessment)
+    lines += ["## What changed since the last vintage", "", head, ""]
+    if rows:
+        lines += [_markdown_table(pd.DataFrame(rows)), ""]
     for s in assessment.sections:
         lines += [
             f'<a id="{s.id}"></a>',

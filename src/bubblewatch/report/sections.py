@@ -86,11 +86,11 @@ def build_markets(t: Tables) -> Section:
             "index_points",
             (nsrc,),
         ),
+        Evidence(f"Nasdaq Composite below its high ({on:%b %Y})", dd, "share", (nsrc,)),
+        Evidence(f"QQQ below its high ({on:%b %Y})", qdd, "share", (qsrc,)),
         Evidence(
             "Series last dates and the common date compared on", coverage, "text", (nsrc, qsrc)
         ),
-        Evidence(f"Nasdaq Composite below its high ({on:%b %Y})", dd, "share", (nsrc,)),
-        Evidence(f"QQQ below its high ({on:%b %Y})", qdd, "share", (qsrc,)),
         Evidence(f"S&P 500 CAPE ({cape.index[-1]:%b %Y})", float(cape.iloc[-1]), "x", (ssrc,)),
         Evidence("Share of months since 1881 with a lower CAPE", pct, "share", (ssrc,)),
         Evidence(

@@ -256,7 +256,7 @@ def _run_one(name: str, request: UpdateRequest, store: Store, fetcher: Fetcher) 
     if request.dry_run:
         return ProviderOutcome(name, "would change", summary, None, rows, diffs, result.requests)
     try:
-        vintage = store.write_live({**result.live, **result.curated}, origin=name)
+        vintage = store.write_live(result.live, origin=name, curated=result.curated)
     except BubblewatchError as exc:
         return ProviderOutcome(name, "failed", str(exc), None, rows, diffs, result.requests)
     return ProviderOutcome(
