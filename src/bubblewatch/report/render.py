@@ -162,7 +162,11 @@ def _changes_rows(assessment: Assessment) -> tuple[str, list[dict[str, str]]]:
             "figure": str(r.key) + (f" · {r.field}" if r.field else ""),
             "was": "" if r.old is None or r.old != r.old else str(r.old),
             "now": "" if r.new is None or r.new != r.new else str(r.new),
-            "change": f"{r.status} (vintage {r.old_vintage} → {r.new_vintage})",
+            "change": (
+                f"changed, vintage {r.old_vintage} → {r.new_vintage}"
+                if r.status == "changed"
+                else f"{r.status} in vintage {r.new_vintage}"
+            ),
         }
         for r in moved.head(CHANGES_SHOWN).itertuples(index=False)
     ]

@@ -55,8 +55,9 @@ def financials_from_sec(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fiscal-year rows SEC holds that ``financials`` lacks, and a source row per filing.
 
-    Only annual (``FY``) figures of the curated companies and metrics are added, at the latest
-    filed version, in the curated units (``usd_m``, ``usd_per_share``, ``m_shares``).
+    Only annual (``FY``) figures of the curated companies and metrics are added, for fiscal
+    years after the latest one the curated table holds for that company and metric, at the
+    latest filed version, in the curated units (``usd_m``, ``usd_per_share``, ``m_shares``).
     Returns ``(new_financial_rows, new_source_rows)``; both empty when nothing is new.
     """
     fin_cols = list(financials.columns)
@@ -72,13 +73,18 @@ def financials_from_sec(
     annual = annual.sort_values("filed").drop_duplicates(
         subset=["ticker", "metric", "fiscal_year"], keep="last"
     )
-    have = set(zip(financials["entity"], financials["metric"], financials["period"], strict=True))
+    # only years after the latest one the curated table holds for that company and metric:
+    # older years are not backfilled (a per-share figure of a year before a split, for one,
+    # stays as first filed in SEC's data while the curated table holds it split-adjusted)
+    years = financials["period"].str.extract(r"^FY(\d{4})$")[0].astype(float)
+    newest = years.groupby([financials["entity"], financials["metric"]]).max().to_dict()
     rows: list[dict[str, object]] = []
     sources: dict[str, dict[str, object]] = {}
     for rec in annual.itertuples(index=False):
         entity = by_ticker[str(rec.ticker)]
         period = f"FY{int(rec.fiscal_year)}"
-        if (entity, rec.metric, period) in have:
+        latest_curated = newest.get((entity, rec.metric))
+        if latest_curated is None or int(rec.fiscal_year) <= latest_curated:
             continue
         scale, unit = _USD_SCALE.get(str(rec.unit).lower(), (1.0, str(rec.unit)))
         sid = filing_source_id(str(rec.ticker), str(rec.accn))
