@@ -62,6 +62,14 @@ def test_stooq_no_data_answer_is_a_source_error() -> None:
         px.stooq_frame("No data", ticker="XXXX", url="u", retrieved=RETRIEVED)
 
 
+def test_stooq_body_cut_mid_line_is_a_source_error(shared_data: Path) -> None:
+    raw = (shared_data / "api_responses/prices/stooq_nvda_us_d.csv").read_bytes()
+    cut = raw[: len(raw) // 2].decode()
+    assert not cut.endswith("\n")  # half the bytes end inside a row
+    with pytest.raises(SourceError, match="truncated CSV"):
+        px.stooq_frame(cut, ticker="nvda", url="u", retrieved=RETRIEVED)
+
+
 def test_stooq_provider_uses_the_client(shared_data: Path) -> None:
     raw = (_prices(shared_data) / "stooq_msft_us_d.csv").read_text(encoding="utf-8")
 

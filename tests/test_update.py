@@ -284,3 +284,81 @@ def test_report_lists_what_moved_since_the_last_vintage(
     code, _, err = cli(capsys, "report", "--format", "md", "--out", str(md), "--quiet")
     assert code == 0, err
     assert f"{len(expected)} figures moved since the previous vintage" in md.read_text()
+
+
+BEA_DATA = Path(__file__).resolve().parent / "data" / "bea"
+
+
+def _bea_server(file: str) -> FakeServer:
+    """A fake BEA answering GetData for T10105 with one of the built responses."""
+    from fakeserver import Route
+
+    return FakeServer(
+        BEA_DATA, routes=(Route("/api/data", file, (("TableName", "T10105"),)),)
+    ).start()
+
+
+def test_bea_releases_load_as_vintages_known_on_their_dates(
+    fake_server: object, monkeypatch: pytest.MonkeyPatch, home: Path
+) -> None:
+    monkeypatch.setenv("BEA_API_KEY", "0123456789ABCDEF")
+    for file in ("T10105_Q_2026-03-13_built.json", "T10105_Q_built.json"):
+        bea = _bea_server(file)
+        monkeypatch.setenv("BUBBLEWATCH_BEA_URL", bea.url)
+        shutil.rmtree(home / "http-cache", ignore_errors=True)
+        try:
+            outcome = update(only=("bea",), bea_tables=("T10105",))
+        finally:
+            bea.stop()
+        assert outcome.providers[0].status == "updated", outcome.providers[0].message  # type: ignore[attr-defined]
+    with Store.open() as store:
+        now = store.read("bea_nipa")
+        march = store.read("bea_nipa", as_of=pd.Timestamp("2026-04-01").date())
+    assert set(now["published"]) == {pd.Timestamp("2026-05-28")}
+    assert set(march["published"]) == {pd.Timestamp("2026-03-13")}
+    assert "2026Q1" in set(now["time_period"]) and "2026Q1" not in set(march["time_period"])
+    assert now["url"].str.contains("UserID=REDACTED").all()
+    assert not now["url"].str.contains("0123456789ABCDEF").any()
+
+
+def test_bea_error_body_fails_with_bea_s_description(
+    fake_server: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BEA_API_KEY", "0123456789ABCDEF")
+    before = state()
+    bea = _bea_server("error_invalid_userid_built.json")
+    monkeypatch.setenv("BUBBLEWATCH_BEA_URL", bea.url)
+    try:
+        outcome = update(only=("bea",), bea_tables=("T10105",))
+    finally:
+        bea.stop()
+    (step,) = outcome.providers  # type: ignore[attr-defined]
+    assert step.status == "failed" and step.message.startswith("bea /api/data: BEA error")
+    assert "\n" not in step.message and "0123456789ABCDEF" not in step.message
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("kind", "options", "says"),
+    [
+        ("status", {"status": 503}, "HTTP 503"),
+        ("html", {}, "observation_date"),
+        ("truncate", {}, "truncated CSV"),
+    ],
+)
+def test_a_failing_fred_download_keeps_the_previous_vintage(
+    server: FakeServer,
+    monkeypatch: pytest.MonkeyPatch,
+    kind: str,
+    options: dict[str, object],
+    says: str,
+) -> None:
+    monkeypatch.delenv("FRED_API_KEY", raising=False)
+    assert update(only=("fred",), series=("BAMLH0A0HYM2",)).providers[0].status == "updated"  # type: ignore[attr-defined]
+    before = state()
+    server.fail("/graph/fredgraph.csv", kind, **options)  # type: ignore[arg-type]
+    outcome = update(only=("fred",), series=("BAMLC0A0CM", "BAMLH0A0HYM2"))
+    (step,) = outcome.providers  # type: ignore[attr-defined]
+    assert step.status == "failed" and step.message.startswith("fred_graph /graph/fredgraph.csv")
+    assert says in step.message and "\n" not in step.message
+    assert state() == before

@@ -40,6 +40,12 @@ def update_command(
         list[str] | None,
         typer.Option("--series", help="FRED series ids (comma-separated or repeated)."),
     ] = None,
+    tables: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tables", help="BEA NIPA tables, e.g. T10105 (comma-separated or repeated)."
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Fetch and list what would change; write nothing.")
     ] = False,
@@ -69,6 +75,7 @@ def update_command(
         price_provider=price_provider,
         prices_folder=prices_folder,
         series=parse_tickers(series),
+        bea_tables=parse_tickers(tables),
     )
     with (
         Store.open() as store,

@@ -182,9 +182,16 @@ def graph_csv_frame(text: str, series_id: str, *, url: str, retrieved: datetime)
     """Rows of a keyless ``fredgraph.csv`` download (current vintage, no real-time periods).
 
     ``realtime_start``, ``realtime_end`` and ``published`` are the retrieval date (UTC).
-    Raises :class:`SourceError` if the header is not ``observation_date,SERIES_ID``.
+    Raises :class:`SourceError` if the header is not ``observation_date,SERIES_ID`` or the text
+    does not end in a line break (a body cut short).
     """
     where = f"{GRAPH_PROVIDER} {GRAPH_ENDPOINT}"
+    if text.strip() and not text.endswith("\n"):
+        # every line of a complete download ends in a line break; a body cut short mid-line
+        # could otherwise parse, with its last value silently shortened
+        raise SourceError(
+            f"{where}: truncated CSV (no line break after the last row) ({series_id})"
+        )
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)
     expected = ["observation_date", series_id]

@@ -279,6 +279,10 @@ def stooq_frame(text: str, *, ticker: str, url: str, retrieved: datetime) -> pd.
     if not head.startswith("date,") or "close" not in head.split(","):
         first = text.strip().splitlines()[0][:60] if text.strip() else "an empty body"
         raise SourceError(f"stooq {STOOQ_ENDPOINT}: no Date/Close columns for {ticker} ({first})")
+    if not text.endswith("\n"):
+        raise SourceError(
+            f"stooq {STOOQ_ENDPOINT}: truncated CSV (no line break after the last row) ({ticker})"
+        )
     try:
         days, closes = read_close_csv(text, origin=f"stooq {STOOQ_ENDPOINT} {ticker}")
     except DataError as exc:

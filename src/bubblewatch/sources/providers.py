@@ -119,7 +119,8 @@ def fetch_bea(request: UpdateRequest, store: Store) -> FetchResult:
         raise skip(f"no {bea.KEY_ENV} set; the GDP lines come from their FRED mirrors (fred)")
     clients = _Clients(request.offline)
     try:
-        frames = bea.fetch(bea.BeaQuery(), cast(Any, clients))
+        query = bea.BeaQuery(tables=request.bea_tables) if request.bea_tables else bea.BeaQuery()
+        frames = bea.fetch(query, cast(Any, clients))
     except BaseException:
         clients.close(failed=True)
         raise

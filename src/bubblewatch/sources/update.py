@@ -46,6 +46,8 @@ class UpdateRequest:
         Use only the HTTP cache; never touch the network.
     series
         FRED series to fetch (default: :data:`bubblewatch.sources.fred.SERIES`).
+    bea_tables
+        BEA NIPA tables to fetch, as ``T10105`` (default: :data:`bubblewatch.sources.bea.TABLES`).
     price_provider, prices_folder
         Where daily closes come from: ``"stooq"``, ``"yahoo"`` or ``"folder"`` with a folder of
         ``TICKER.csv`` files. Without either, the prices step is skipped.
@@ -58,6 +60,7 @@ class UpdateRequest:
     price_provider: str | None = None
     prices_folder: str | None = None
     series: tuple[str, ...] = ()
+    bea_tables: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = [p for p in self.only if p not in PROVIDER_NAMES]
