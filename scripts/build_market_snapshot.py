@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from bubblewatch.sources.refresh import month_end_closes
+
 SNAPSHOT = Path(__file__).resolve().parents[1] / "src" / "bubblewatch" / "data" / "snapshot"
 RETRIEVED = "2026-11-24"
 STOCKS = {
@@ -91,23 +93,6 @@ PRICE_COPY = {
 }
 """The public copy of Yahoo Finance's adjusted closes that ``stocks_adjclose_daily_long/``
 holds (columns Date, Close; no licence stated)."""
-
-
-def month_end_closes(daily: pd.Series) -> pd.Series:
-    """Last observation of each calendar month, dropping a final month that is not complete.
-
-    A month is complete when the series has an observation on or after the month's last
-    business day, or any observation in a later month.
-    """
-    daily = daily.dropna().sort_index()
-    grouped = daily.groupby(daily.index.to_period("M"))
-    closes = grouped.last()
-    final_month = closes.index[-1]
-    last_business_day = pd.offsets.BMonthEnd().rollforward(final_month.to_timestamp())
-    if daily.index[-1] < last_business_day:
-        closes = closes.iloc[:-1]
-    closes.index = closes.index.to_timestamp(how="end").normalize()
-    return closes
 
 
 def _read_daily(path: Path, date_col: str, value_col: str) -> pd.Series:

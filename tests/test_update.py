@@ -275,6 +275,8 @@ def test_report_lists_what_moved_since_the_last_vintage(
     code, _, err = cli(capsys, "report", "--format", "json", "--out", str(target), "--quiet")
     assert code == 0, err
     report = json.loads(target.read_text())
+    loads = report["data_vintage"]["provider_loads"]
+    assert [(x["provider"], x["vintage_id"]) for x in loads] == [("sec", 2)]
     moved = [r for r in report["changes"] if r["table"] == "financials"]
     with Store.open() as store:
         expected = store.changes()

@@ -132,6 +132,8 @@ class DataVintage:
     snapshot_vintage_id: int
     loaded_at: str
     imported_series: int
+    provider_loads: tuple[tuple[str, int, str], ...] = ()
+    """The latest load of each provider since the snapshot: (provider, vintage, loaded at)."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -141,14 +143,23 @@ class DataVintage:
             "snapshot_vintage_id": self.snapshot_vintage_id,
             "loaded_at": self.loaded_at,
             "imported_series": self.imported_series,
+            "provider_loads": [
+                {"provider": p, "vintage_id": v, "loaded_at": at}
+                for p, v, at in self.provider_loads
+            ],
         }
 
     def describe(self) -> str:
-        return (
+        text = (
             f"dataset {self.snapshot_version} (assembled {self.snapshot_date}, "
             f"fingerprint {self.fingerprint}), store vintage {self.snapshot_vintage_id} "
             f"loaded {self.loaded_at}"
         )
+        if self.provider_loads:
+            text += "; updated from " + ", ".join(
+                f"{p} (vintage {v}, {at})" for p, v, at in self.provider_loads
+            )
+        return text
 
 
 def _ddl(schema: TableSchema) -> str:
@@ -788,6 +799,11 @@ class Store:
         if row is None:
             raise StoreError(f"the store at {self.path} holds no snapshot")
         imports = self._db.execute("SELECT count(DISTINCT name) FROM bw_imports").fetchone()
+        loads = self._db.execute(
+            "SELECT origin, max(vintage_id), max(loaded_at) FROM bw_vintages "
+            "WHERE origin <> 'snapshot' AND vintage_id > ? GROUP BY origin ORDER BY 2",
+            [int(row[0])],
+        ).fetchall()
         return DataVintage(
             snapshot_version=info.version,
             snapshot_date=info.snapshot_date,
@@ -795,6 +811,9 @@ class Store:
             snapshot_vintage_id=int(row[0]),
             loaded_at=f"{row[1]:%Y-%m-%d %H:%M:%S} UTC",
             imported_series=int(imports[0]) if imports else 0,
+            provider_loads=tuple(
+                (str(o), int(v), f"{at:%Y-%m-%d %H:%M:%S} UTC") for o, v, at in loads
+            ),
         )
 
     def verify(self) -> Verification:

@@ -13,12 +13,8 @@ vintages stay in the store.
 
 from __future__ import annotations
 
-from bubblewatch.data.schema import Column, ColumnType, TableSchema
-
-
-def _c(name: str, type: ColumnType = "str", required: bool = True) -> Column:
-    return Column(name, type, required)
-
+from bubblewatch.data.schema import Column, TableSchema
+from bubblewatch.data.schema import column as _c
 
 PROVENANCE: tuple[Column, ...] = (
     _c("provider"),

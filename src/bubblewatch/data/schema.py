@@ -78,14 +78,17 @@ class TableSchema:
         return self._by_name[name]
 
 
-def _c(
+def column(
     name: str,
     type: ColumnType = "str",
     required: bool = True,
     allowed: set[str] | None = None,
 ) -> Column:
+    """A column of a table's schema (``allowed`` closes it to those values)."""
     return Column(name, type, required, frozenset(allowed) if allowed is not None else None)
 
+
+_c = column
 
 SOURCES = TableSchema(
     name="sources",

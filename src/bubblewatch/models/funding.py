@@ -85,6 +85,16 @@ class Funding:
         outside = float(rows["outside_money"].sum())
         return gap, outside, (outside / gap if gap > 0 else float("nan"))
 
+    def missing_payouts(self, year: int | None = None) -> list[str]:
+        """Companies whose buybacks or dividends for fiscal ``year`` are not in the data.
+
+        Their payouts count as zero, so their gap is a lower bound and outside money over the
+        gap an upper bound.
+        """
+        t = self.table.dropna(subset=["operating_cash_flow", "capex"])
+        year = int(t["fiscal_year_end"].dt.year.max()) if year is None else year
+        return list(t.loc[(t["fiscal_year_end"].dt.year == year) & ~t["payouts_known"], "company"])
+
     def reading(self) -> str:
         t = self.table.dropna(subset=["operating_cash_flow", "capex"])
         year = int(t["fiscal_year_end"].dt.year.max())
@@ -106,7 +116,8 @@ class Funding:
         capex = float(t.loc[t["fiscal_year_end"].dt.year == year, "capex"].sum())
         rows = t.loc[(t["fiscal_year_end"].dt.year == year) & (t["gap"] > 0)]
         short = "".join(
-            f" (all but ${r.gap:,.1f}bn at {r.company})"
+            f" (all but {'at least ' if r.company in set(unknown) else ''}"
+            f"${r.gap:,.1f}bn at {r.company})"
             for r in rows.itertuples()
             if len(rows) == 1
         )

@@ -292,6 +292,7 @@ def build_funding(t: Tables) -> Section:
     result = funding(t["financials"], t["debt"], t["deals"])
     latest = result.latest()
     gap, outside, cover = result.coverage()
+    missing = result.missing_payouts()
     year = int(
         result.table.dropna(subset=["operating_cash_flow", "capex"])[
             "fiscal_year_end"
@@ -329,7 +330,12 @@ def build_funding(t: Tables) -> Section:
             result.source_ids,
         ),
         Evidence(
-            "Outside money over the gap",
+            "Outside money over the gap"
+            + (
+                f" (at most: payouts missing for {', '.join(missing)}, counted as zero)"
+                if missing and np.isfinite(cover)
+                else ""
+            ),
             cover if np.isfinite(cover) else "no gap",
             "x" if np.isfinite(cover) else "text",
             _ids(fin_ids, result.source_ids),

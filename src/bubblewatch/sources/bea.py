@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
 from bubblewatch.data.live_schema import BEA_NIPA
 from bubblewatch.data.loaders import coerce
 from bubblewatch.errors import DataError, SourceError, SpecificationError
+from bubblewatch.sources._protocols import ClientFactory
 
 PROVIDER = "bea"
 KEY_ENV = "BEA_API_KEY"
@@ -89,22 +90,6 @@ _ROW_FIELDS = (
     "UNIT_MULT",
     "DataValue",
 )
-
-
-class Fetched(Protocol):
-    """What :meth:`bubblewatch.sources.http.Client.get` returns, as far as this module reads it."""
-
-    url: str
-    retrieved: datetime
-
-    def json(self) -> Any: ...
-
-
-class Client(Protocol):
-    def get(self, path: str, params: Mapping[str, str] | None = None) -> Fetched: ...
-
-
-ClientFactory = Callable[[str], Client]
 
 
 @dataclass(frozen=True)

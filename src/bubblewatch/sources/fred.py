@@ -27,16 +27,16 @@ import io
 import math
 import os
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
 from bubblewatch.data.live_schema import FRED_OBSERVATIONS
 from bubblewatch.data.loaders import coerce
 from bubblewatch.errors import DataError, SourceError, SpecificationError
+from bubblewatch.sources._protocols import ClientFactory
 
 PROVIDER = "fred"
 """Provider name of the FRED/ALFRED API (``api.stlouisfed.org``), used with a key."""
@@ -91,25 +91,6 @@ DEFAULT_SERIES: tuple[str, ...] = tuple(SERIES)
 _SERIES_ID = re.compile(r"^[A-Z0-9][A-Z0-9_]{0,49}$")
 _SECRET = re.compile(r"(?i)\b(api_key|UserID)=[^&\s]*")
 _REQUIRED = ("date", "value", "realtime_start", "realtime_end")
-
-
-class Fetched(Protocol):
-    """What :meth:`bubblewatch.sources.http.Client.get` returns, as far as this module reads it."""
-
-    url: str
-    retrieved: datetime
-
-    def json(self) -> Any: ...
-
-    def text(self) -> str: ...
-
-
-class Client(Protocol):
-    def get(self, path: str, params: Mapping[str, str] | None = None) -> Fetched: ...
-
-
-ClientFactory = Callable[[str], Client]
-"""Makes the client of a provider name (``Client.for_provider``)."""
 
 
 @dataclass(frozen=True)

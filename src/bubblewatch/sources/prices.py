@@ -27,6 +27,7 @@ import pandas as pd
 from bubblewatch.data.live_schema import ADJUSTMENTS, PRICES
 from bubblewatch.data.loaders import coerce
 from bubblewatch.errors import DataError, SourceError, SpecificationError
+from bubblewatch.sources._protocols import Getter
 
 STOOQ_TERMS = "Stooq terms of use: personal, non-commercial use; data not to be redistributed"
 YAHOO_TERMS = "Yahoo terms of service: personal, non-commercial use; data not to be redistributed"
@@ -47,23 +48,10 @@ class PriceProvider(Protocol):
         ...
 
 
-class _Fetched(Protocol):
-    url: str
-    retrieved: datetime
-
-    def text(self) -> str: ...
-
-    def json(self) -> Any: ...
-
-
-class _Getter(Protocol):
-    def get(self, path: str, params: Mapping[str, str] | None = None) -> _Fetched: ...
-
-
-def _client(provider: str) -> _Getter:
+def _client(provider: str) -> Getter:
     """The shared HTTP client for ``provider`` (module ``bubblewatch.sources.http``)."""
     http = importlib.import_module("bubblewatch.sources.http")
-    client: _Getter = http.Client.for_provider(provider)
+    client: Getter = http.Client.for_provider(provider)
     return client
 
 
@@ -309,7 +297,7 @@ class StooqProvider:
     terms = STOOQ_TERMS
     adjustment = "splits_dividends"
 
-    def __init__(self, client: _Getter | None = None, market: str = "us") -> None:
+    def __init__(self, client: Getter | None = None, market: str = "us") -> None:
         self._client = client
         self.market = market
 
@@ -422,7 +410,7 @@ class YahooChartProvider:
     adjustment = "splits_dividends"
     adjustments = ("splits", "splits_dividends")
 
-    def __init__(self, client: _Getter | None = None) -> None:
+    def __init__(self, client: Getter | None = None) -> None:
         self._client = client
 
     def closes(

@@ -9,7 +9,6 @@ transaction.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, cast
 
 import pandas as pd
 
@@ -40,11 +39,14 @@ class _Clients:
     def requests(self) -> int:
         return sum(c.requests_made for c in self.opened)
 
-    def close(self, *, failed: bool = False) -> None:
+    def __enter__(self) -> _Clients:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         """Close every client; after a failure, forget each one's last response, so that a
         rerun does not replay a copy that could not be read."""
         for client in self.opened:
-            if failed:
+            if exc is not None:
                 client.forget_last()
             client.close()
 
@@ -70,61 +72,53 @@ def _with_new(
     }
 
 
+def _result(
+    store: Store,
+    frames: dict[str, pd.DataFrame],
+    clients: _Clients,
+    table: str,
+    carried: tuple[pd.DataFrame, pd.DataFrame],
+) -> FetchResult:
+    """The live rows, and the curated ``table`` with the rows an update carries into it."""
+    rows, sources = carried
+    return FetchResult(
+        live=frames,
+        curated=_with_new(store, table, rows, sources),
+        requests=clients.requests,
+        note=f"{len(rows)} new {table} rows" if len(rows) else "",
+    )
+
+
 def fetch_sec(request: UpdateRequest, store: Store) -> FetchResult:
     """SEC EDGAR companyfacts for the requested companies, and new fiscal years for ``financials``."""
     tickers = request.tickers or DEFAULT_SEC_TICKERS
     query = sec.SecQuery(tickers=tickers)
-    clients = _Clients(request.offline)
-    try:
+    with _Clients(request.offline) as clients:
         frames = sec.fetch(query, clients("sec"), www_client=clients("sec_www"))
-    except BaseException:
-        clients.close(failed=True)
-        raise
-    clients.close()
-    rows, sources = refresh.financials_from_sec(
+    carried = refresh.financials_from_sec(
         _curated(store, "financials"), frames["sec_metrics"], datetime.now(UTC)
     )
-    return FetchResult(
-        live=frames,
-        curated=_with_new(store, "financials", rows, sources),
-        requests=clients.requests,
-        note=f"{len(rows)} new financials rows" if len(rows) else "",
-    )
+    return _result(store, frames, clients, "financials", carried)
 
 
 def fetch_fred(request: UpdateRequest, store: Store) -> FetchResult:
     """FRED series (every vintage with ``FRED_API_KEY``), and new Nasdaq closes for ``market``."""
-    clients = _Clients(request.offline)
-    try:
+    with _Clients(request.offline) as clients:
         query = fred.FredQuery(series=request.series) if request.series else fred.FredQuery()
-        frames = fred.fetch(query, cast(Any, clients))
-    except BaseException:
-        clients.close(failed=True)
-        raise
-    clients.close()
-    rows, sources = refresh.market_from_fred(
+        frames = fred.fetch(query, clients)
+    carried = refresh.market_from_fred(
         _curated(store, "market"), frames["fred_observations"], datetime.now(UTC)
     )
-    return FetchResult(
-        live=frames,
-        curated=_with_new(store, "market", rows, sources),
-        requests=clients.requests,
-        note=f"{len(rows)} new market rows" if len(rows) else "",
-    )
+    return _result(store, frames, clients, "market", carried)
 
 
 def fetch_bea(request: UpdateRequest, store: Store) -> FetchResult:
     """BEA NIPA tables with ``BEA_API_KEY``; without one the FRED mirrors stand in."""
     if bea.needs_key() and not bea.api_key():
         raise skip(f"no {bea.KEY_ENV} set; the GDP lines come from their FRED mirrors (fred)")
-    clients = _Clients(request.offline)
-    try:
+    with _Clients(request.offline) as clients:
         query = bea.BeaQuery(tables=request.bea_tables) if request.bea_tables else bea.BeaQuery()
-        frames = bea.fetch(query, cast(Any, clients))
-    except BaseException:
-        clients.close(failed=True)
-        raise
-    clients.close()
+        frames = bea.fetch(query, clients)
     return FetchResult(live=frames, requests=clients.requests)
 
 
@@ -141,26 +135,21 @@ def fetch_prices(request: UpdateRequest, store: Store) -> FetchResult:
     from bubblewatch.sources import prices
 
     tickers = _price_tickers(request, store)
-    clients = _Clients(request.offline)
-    provider: prices.PriceProvider
-    if request.prices_folder:
-        provider = prices.CsvFolderProvider(request.prices_folder)
-    elif request.price_provider == "stooq":
-        provider = prices.StooqProvider(cast(Any, clients("stooq")))
-    elif request.price_provider == "yahoo":
-        provider = prices.YahooChartProvider(cast(Any, clients("yahoo")))
-    elif request.price_provider:
+    if request.price_provider not in (None, "stooq", "yahoo"):
         raise SpecificationError(
             f"unknown price provider {request.price_provider!r}; expected stooq or yahoo"
         )
-    else:
+    if not (request.prices_folder or request.price_provider):
         raise skip("no price provider chosen (--price-provider stooq|yahoo or --prices-folder DIR)")
-    try:
+    with _Clients(request.offline) as clients:
+        provider: prices.PriceProvider
+        if request.prices_folder:
+            provider = prices.CsvFolderProvider(request.prices_folder)
+        elif request.price_provider == "stooq":
+            provider = prices.StooqProvider(clients("stooq"))
+        else:
+            provider = prices.YahooChartProvider(clients("yahoo"))
         frame = provider.closes(tickers)
-    except BaseException:
-        clients.close(failed=True)
-        raise
-    clients.close()
     return FetchResult(live={"prices": frame}, requests=clients.requests)
 
 

@@ -136,18 +136,20 @@ def _empty_sources() -> pd.DataFrame:
 
 
 def month_end_closes(daily: pd.Series) -> pd.Series:
-    """The last close of each complete calendar month (a month whose last business day is in)."""
+    """Last observation of each calendar month, dropping a final month that is not complete.
+
+    A month is complete when the series has an observation on or after the month's last
+    business day, or any observation in a later month.
+    """
     daily = daily.dropna().sort_index()
-    if daily.empty:
-        return daily
     grouped = daily.groupby(daily.index.to_period("M"))
-    last = grouped.tail(1)
-    last.index = last.index.to_period("M").to_timestamp("M")
-    final_month = daily.index[-1].to_period("M")
-    last_business_day = pd.offsets.BMonthEnd().rollforward(daily.index[-1].normalize())
-    if daily.index[-1].normalize() < last_business_day:
-        last = last[last.index.to_period("M") != final_month]
-    return last
+    closes = grouped.last()
+    final_month = closes.index[-1]
+    last_business_day = pd.offsets.BMonthEnd().rollforward(final_month.to_timestamp())
+    if daily.index[-1] < last_business_day:
+        closes = closes.iloc[:-1]
+    closes.index = closes.index.to_timestamp(how="end").normalize()
+    return closes
 
 
 def market_from_fred(

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -30,6 +30,7 @@ import pandas as pd
 from bubblewatch.data.live_schema import SEC_FACTS
 from bubblewatch.data.loaders import coerce
 from bubblewatch.errors import SourceError, SpecificationError
+from bubblewatch.sources._protocols import Getter
 
 PROVIDER = "sec"
 TICKERS_ENDPOINT = "/files/company_tickers.json"
@@ -58,24 +59,6 @@ class SecQuery:
                 )
         if len(set(self.tickers)) != len(self.tickers):
             raise SpecificationError(f"sec: tickers repeat: {', '.join(self.tickers)}")
-
-
-class FetchedLike(Protocol):
-    """What :func:`fetch` needs of a response (``bubblewatch.sources.http.Fetched``)."""
-
-    @property
-    def url(self) -> str: ...
-
-    @property
-    def retrieved(self) -> datetime: ...
-
-    def json(self) -> Any: ...
-
-
-class ClientLike(Protocol):
-    """What :func:`fetch` needs of a client (``bubblewatch.sources.http.Client``)."""
-
-    def get(self, path: str) -> FetchedLike: ...
 
 
 def _drift(endpoint: str, field: str) -> SourceError:
@@ -198,19 +181,19 @@ def empty_facts() -> pd.DataFrame:
     return out
 
 
-def _default_client(provider: str) -> ClientLike:
+def _default_client(provider: str) -> Getter:
     # imported here so that the transforms work without the HTTP stack
     from bubblewatch.sources.http import Client  # type: ignore[import-not-found,unused-ignore]
 
-    client: ClientLike = Client.for_provider(provider)
+    client: Getter = Client.for_provider(provider)
     return client
 
 
 def fetch(
     query: SecQuery,
-    client: ClientLike | None = None,
+    client: Getter | None = None,
     *,
-    www_client: ClientLike | None = None,
+    www_client: Getter | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Fetch ``query``'s companies: ``{"sec_facts": ..., "sec_metrics": ...}``.
 
