@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from bubblewatch.data import load_table
+from bubblewatch.data.reconcile import reconcile
 from bubblewatch.sources import fred, refresh, sec
 from bubblewatch.sources.sec_metrics import metrics_frame
 
@@ -64,3 +65,26 @@ def test_only_fiscal_years_after_the_curated_ones_are_carried(shared_data: Path)
     assert not (rows["period"] < "FY2025").any()
     same, _ = refresh.financials_from_sec(shipped, metrics, RETRIEVED)
     assert "capex" not in set(same["metric"])
+
+
+def test_figures_sec_confirms_are_re_cited_to_their_filing(shared_data: Path) -> None:
+    path = shared_data / "api_responses/sec_edgar/companyfacts_CIK0001652044_Alphabet.json"
+    facts = sec.facts_frame(json.loads(path.read_bytes()), url="u", retrieved=RETRIEVED)
+    metrics = metrics_frame(facts, ticker="GOOGL")
+    shipped = load_table("financials")
+    copy = "fin_msft_stockanalysis_is"  # any existing non-filing source stands in for a copy
+    alphabet = shipped["entity"] == "Alphabet"
+    on_filing = alphabet & shipped["source_id"].str.startswith("sec_googl_")
+    disagrees = alphabet & ~shipped["source_id"].str.startswith("sec_googl_")
+    as_copies = shipped.assign(source_id=shipped["source_id"].where(~on_filing, copy))
+    recited, sources = refresh.recite_from_sec(as_copies, metrics, RETRIEVED)
+    # every row SEC confirms cites a filing again: the latest one that carries the figure
+    table = reconcile(as_copies, metrics).set_index(["metric", "period"])
+    for rec in recited.loc[on_filing].itertuples():
+        accn = table.loc[(rec.metric, rec.period), "sec_accn"]
+        assert rec.source_id == refresh.filing_source_id("GOOGL", accn)
+    # rows SEC does not confirm keep the source they had; values never change
+    assert list(recited.loc[disagrees, "source_id"]) == list(shipped.loc[disagrees, "source_id"])
+    assert list(recited["value"]) == list(shipped["value"])
+    assert set(sources["source_id"]) == set(recited.loc[on_filing, "source_id"])
+    assert sources["url"].str.startswith("https://www.sec.gov/Archives/edgar/data/1652044/").all()

@@ -8,6 +8,7 @@ transaction.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -60,14 +61,23 @@ def _curated(store: Store, name: str) -> pd.DataFrame:
 
 
 def _with_new(
-    store: Store, table: str, rows: pd.DataFrame, sources: pd.DataFrame
+    store: Store,
+    table: str,
+    rows: pd.DataFrame,
+    sources: pd.DataFrame,
+    base: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
-    if rows.empty:
+    """The whole curated ``table`` (``base``, default as stored, plus ``rows``) and ``sources``
+    with the new source rows; nothing when neither the table nor its citations change."""
+    current = _curated(store, table)
+    base = current if base is None else base
+    if rows.empty and base["source_id"].equals(current["source_id"]):
         return {}
     old_sources = _curated(store, "sources")
     fresh = sources[~sources["source_id"].isin(old_sources["source_id"])]
+    fresh = fresh.drop_duplicates("source_id")
     return {
-        table: pd.concat([_curated(store, table), rows], ignore_index=True),
+        table: pd.concat([base, rows], ignore_index=True),
         "sources": pd.concat([old_sources, fresh], ignore_index=True),
     }
 
@@ -78,27 +88,36 @@ def _result(
     clients: _Clients,
     table: str,
     carried: tuple[pd.DataFrame, pd.DataFrame],
+    base: pd.DataFrame | None = None,
 ) -> FetchResult:
     """The live rows, and the curated ``table`` with the rows an update carries into it."""
     rows, sources = carried
     return FetchResult(
         live=frames,
-        curated=_with_new(store, table, rows, sources),
+        curated=_with_new(store, table, rows, sources, base),
         requests=clients.requests,
         note=f"{len(rows)} new {table} rows" if len(rows) else "",
     )
 
 
 def fetch_sec(request: UpdateRequest, store: Store) -> FetchResult:
-    """SEC EDGAR companyfacts for the requested companies, and new fiscal years for ``financials``."""
+    """SEC EDGAR companyfacts for the requested companies; for ``financials``, the fiscal years
+    it lacks and, for every curated figure SEC confirms, a citation of the filing itself."""
     tickers = request.tickers or DEFAULT_SEC_TICKERS
     query = sec.SecQuery(tickers=tickers)
     with _Clients(request.offline) as clients:
         frames = sec.fetch(query, clients("sec"), www_client=clients("sec_www"))
-    carried = refresh.financials_from_sec(
-        _curated(store, "financials"), frames["sec_metrics"], datetime.now(UTC)
-    )
-    return _result(store, frames, clients, "financials", carried)
+    now = datetime.now(UTC)
+    stored = _curated(store, "financials")
+    recited, confirmed = refresh.recite_from_sec(stored, frames["sec_metrics"], now)
+    switched = int((recited["source_id"] != stored["source_id"]).sum())
+    rows, sources = refresh.financials_from_sec(recited, frames["sec_metrics"], now)
+    carried = (rows, pd.concat([confirmed, sources], ignore_index=True))
+    result = _result(store, frames, clients, "financials", carried, base=recited)
+    if switched:
+        said = f"{switched} financials rows now cite their filing"
+        result = dataclasses.replace(result, note="; ".join(filter(None, [result.note, said])))
+    return result
 
 
 def fetch_fred(request: UpdateRequest, store: Store) -> FetchResult:

@@ -4,13 +4,15 @@ An update loads the providers' rows into the live tables with their full lineage
 read the curated tables (``financials``, ``market``), so an update also adds to them what the
 curated snapshot does not yet hold:
 
-- ``financials``: fiscal years reported to the SEC after the snapshot, for the companies the
-  curated table covers, each row citing its filing (accession number) in a new source row;
+- ``financials``: fiscal years reported to the SEC after the curated table's latest, for the
+  companies it covers, each row citing its filing (accession number) in a new source row; and
+  every curated figure that SEC's latest filing confirms (within 0.5%) re-cited to that filing
+  instead of the copy it was read from;
 - ``market``: Nasdaq Composite closes from FRED after the snapshot's last day, daily and at
   complete month-ends, citing the FRED download.
 
-Curated rows are never overwritten: where the snapshot and a provider disagree on a figure the
-snapshot holds, ``bubblewatch data reconcile`` shows both, with the reason.
+Curated values are never overwritten: where the snapshot and a provider disagree on a figure
+the snapshot holds, ``bubblewatch data reconcile`` shows both, with the reason.
 """
 
 from __future__ import annotations
@@ -99,24 +101,91 @@ def financials_from_sec(
                 "source_id": sid,
             }
         )
-        src = sources.setdefault(
-            sid,
-            {
-                "source_id": sid,
-                "publisher": f"{entity} (SEC EDGAR filing)",
-                "title": f"Form {rec.form} filed {pd.Timestamp(rec.filed):%Y-%m-%d}",
-                "url": _archive_url(str(rec.cik), str(rec.accn)),
-                "published": pd.Timestamp(rec.filed),
-                "retrieved": pd.Timestamp(retrieved.date()),
-                "locator": f"XBRL companyfacts, accession {rec.accn}; tags",
-                "terms": "SEC filing (public)",
-            },
+        _cite_filing(
+            sources,
+            entity,
+            str(rec.ticker),
+            str(rec.cik),
+            str(rec.accn),
+            str(rec.form),
+            rec.filed,
+            f"{rec.taxonomy}:{rec.tag}",
+            retrieved,
         )
-        tag = f"{rec.taxonomy}:{rec.tag}"
-        if tag not in str(src["locator"]):
-            src["locator"] = f"{src['locator']} {tag}"
     new = pd.DataFrame(rows, columns=fin_cols)
     return new, pd.DataFrame(list(sources.values()), columns=_SOURCE_COLUMNS)
+
+
+def _cite_filing(
+    sources: dict[str, dict[str, object]],
+    entity: str,
+    ticker: str,
+    cik: str,
+    accn: str,
+    form: str,
+    filed: object,
+    tag: str,
+    retrieved: datetime,
+) -> str:
+    """The source row of one filing (created on first use, its locator naming each tag read)."""
+    sid = filing_source_id(ticker, accn)
+    src = sources.setdefault(
+        sid,
+        {
+            "source_id": sid,
+            "publisher": f"{entity} (SEC EDGAR filing)",
+            "title": f"Form {form} filed {pd.Timestamp(filed):%Y-%m-%d}",
+            "url": _archive_url(cik, accn),
+            "published": pd.Timestamp(filed),
+            "retrieved": pd.Timestamp(retrieved.date()),
+            "locator": f"XBRL companyfacts, accession {accn}; tags",
+            "terms": "SEC filing (public)",
+        },
+    )
+    if tag not in str(src["locator"]):
+        src["locator"] = f"{src['locator']} {tag}"
+    return sid
+
+
+def recite_from_sec(
+    financials: pd.DataFrame, sec_metrics: pd.DataFrame, retrieved: datetime
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``financials`` with every figure SEC confirms citing the filing instead of a copy.
+
+    A curated row whose value is within :data:`~bubblewatch.data.reconcile.TOLERANCE_PCT`
+    of SEC's latest figure (:func:`~bubblewatch.data.reconcile.reconcile`) cites the filing
+    that carries it (accession number); its value stays as curated. Rows SEC does not confirm
+    keep their source, and ``bubblewatch data reconcile`` says why they differ.
+    Returns ``(financials, new_source_rows)``.
+    """
+    from bubblewatch.data.reconcile import reconcile
+
+    if sec_metrics.empty:
+        return financials, _empty_sources()
+    table = reconcile(financials, sec_metrics)
+    agree = table[table["within_tolerance"] & table["sec_accn"].notna()]
+    sources: dict[str, dict[str, object]] = {}
+    cite: dict[tuple[str, str, str], str] = {}
+    for rec in agree.itertuples(index=False):
+        if str(rec.curated_source_id).startswith("sec_"):
+            continue  # already cites a filing
+        cite[(str(rec.entity), str(rec.metric), str(rec.period))] = _cite_filing(
+            sources,
+            str(rec.entity),
+            str(rec.ticker),
+            str(rec.cik),
+            str(rec.sec_accn),
+            str(rec.sec_form),
+            rec.sec_filed,
+            f"us-gaap:{rec.sec_tag}",
+            retrieved,
+        )
+    if not cite:
+        return financials, _empty_sources()
+    keys = list(zip(financials["entity"], financials["metric"], financials["period"], strict=True))
+    out = financials.copy()
+    out["source_id"] = [cite.get(k, sid) for k, sid in zip(keys, out["source_id"], strict=True)]
+    return out, pd.DataFrame(list(sources.values()), columns=_SOURCE_COLUMNS)
 
 
 _SOURCE_COLUMNS = [
