@@ -48,3 +48,7 @@ class SourceError(BubblewatchError):
 
 class ReportError(BubblewatchError):
     """A report could not be built or written."""
+
+
+class CheckError(BubblewatchError):
+    """A claim's check failed for a reason other than missing evidence (a bug or a broken model)."""

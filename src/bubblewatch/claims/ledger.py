@@ -15,7 +15,7 @@ from bubblewatch.claims.as_of import known_as_of
 from bubblewatch.claims.findings import Finding, MissingEvidenceError
 from bubblewatch.claims.registry import CHECKS, Check, Claim, Tables
 from bubblewatch.claims.verdicts import SCALE, Verdict
-from bubblewatch.errors import DataError, SpecificationError
+from bubblewatch.errors import CheckError, DataError, SpecificationError
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,7 @@ def _finding(check: Check, tables: Tables, claim: Claim, as_of: date) -> Finding
         )
     try:
         verdict, reason, evidence = check.test(tables, claim)
+        return Finding(verdict, reason, evidence, as_of)
     except MissingEvidenceError as exc:
         return Finding(
             Verdict.NOT_VERIFIABLE,
@@ -129,7 +130,11 @@ def _finding(check: Check, tables: Tables, claim: Claim, as_of: date) -> Finding
             (),
             as_of,
         )
-    return Finding(verdict, reason, evidence, as_of)
+    except Exception as exc:
+        # Only absent data make a claim "not verifiable"; anything else stops the run.
+        raise CheckError(
+            f"claim {claim.claim_id} ({claim.section}): check failed: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def latest_date(tables: Mapping[str, pd.DataFrame]) -> date:

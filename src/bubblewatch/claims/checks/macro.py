@@ -17,17 +17,50 @@ from bubblewatch.claims.registry import (
     qualitative,
 )
 from bubblewatch.claims.verdicts import Verdict, across_methods, grade, inverse, worst
-from bubblewatch.errors import BubblewatchError
 from bubblewatch.models import gdp, power, roi
 
 HALF = "2025H1"
 
 
+GDP_LEVELS = (
+    "gdp_nominal_level",
+    "gdp_real_level",
+    "ipe_software_nominal_level",
+    "ipe_software_real_level",
+    "software_nominal_level",
+    "software_real_level",
+    "ipe_real_level",
+    "datacenter_nominal_level",
+    "datacenter_real_level",
+)
+"""The BEA levels the GDP view is computed from."""
+GDP_SPLIT = ("gdp_growth", "contrib_pce", "contrib_nonres_fixed_investment")
+"""BEA's computed contributions the speakers' split is read from."""
+
+
+def _half_quarters(half: str) -> list[str]:
+    """The quarters of ``half`` and the one before it (growth needs the prior level)."""
+    year, h = half.split("H")
+    first = pd.Period(f"{year}Q{1 if h == '1' else 3}", freq="Q")
+    return [str(first - 1), str(first), str(first + 1)]
+
+
+def _absent(rows: pd.DataFrame, series: tuple[str, ...], quarters: list[str]) -> list[str]:
+    """``"series quarter"`` for each series and quarter that ``rows`` hold no figure of."""
+    held = set(zip(rows["series"].astype(str), rows["period"].astype(str), strict=True))
+    return [f"{s} {q}" for s in series for q in quarters if (s, q) not in held]
+
+
 def _gdp_view(t: Tables) -> gdp.GdpView:
-    try:
-        return gdp.view(t["macro"], HALF)
-    except (BubblewatchError, KeyError, ValueError, IndexError) as exc:
-        raise MissingEvidenceError(f"BEA figures for {HALF}: {exc}") from exc
+    """The GDP view of :data:`HALF`, or :class:`MissingEvidenceError` when BEA's figures for it
+    are not in the store (as of the date asked)."""
+    macro = t["macro"]
+    quarters = _half_quarters(HALF)
+    computed = macro.loc[macro["source_id"].astype(str).str.startswith("macro_bea_calc_")]
+    missing = _absent(macro, GDP_LEVELS, quarters) + _absent(computed, GDP_SPLIT, quarters[1:])
+    if missing:
+        raise MissingEvidenceError(f"no BEA figures for {', '.join(missing)}")
+    return gdp.view(macro, HALF)
 
 
 @check("C19", "BEA contributions of IT equipment, software and data centres to H1 2025 growth")
@@ -328,10 +361,23 @@ def openai_revenue(t: Tables, claim: Claim) -> Answer:
 
 
 def _outlook(t: Tables) -> power.Outlook:
-    try:
-        return power.outlook(t["power"], t["accelerators"])
-    except (BubblewatchError, KeyError, ValueError, IndexError) as exc:
-        raise MissingEvidenceError(f"power paths: {exc}") from exc
+    """The sourced power outlook, or :class:`MissingEvidenceError` when the store holds no
+    installed base, no demand forecast or no build rate for US data centres (as of the date)."""
+    table = t["power"]
+    us = table.loc[(table["entity"] == "US data centers") & (table["unit"] == "gw")]
+    yearly = us["year"].astype(str).str.fullmatch(r"\d{4}")
+    need(
+        us.loc[us["metric"].eq("capacity_installed") & us["kind"].eq("actual") & yearly],
+        "US data-centre installed capacity",
+    )
+    need(
+        us.loc[
+            us["kind"].eq("forecast") & us["metric"].astype(str).str.startswith("capacity_demand")
+        ],
+        "US data-centre demand forecasts",
+    )
+    need(us.loc[us["metric"].eq("capacity_added") & yearly], "US data-centre capacity added")
+    return power.outlook(table, t["accelerators"])
 
 
 @check("C32", "published US data-centre capacity added per year")

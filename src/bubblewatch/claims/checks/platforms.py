@@ -17,10 +17,9 @@ from bubblewatch.claims.registry import (
     qualitative,
 )
 from bubblewatch.claims.verdicts import Verdict, grade, worst
-from bubblewatch.errors import DataError
 from bubblewatch.models import financing
-from bubblewatch.models.funding import funding
-from bubblewatch.models.gpu.defaults import trend
+from bubblewatch.models.funding import HYPERSCALERS, funding
+from bubblewatch.models.gpu.defaults import CHIP, trend
 
 SERVER_PLATFORMS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
 LOOP = ("NVIDIA", "OpenAI", "Oracle")
@@ -121,10 +120,11 @@ def old_tpus(t: Tables, claim: Claim) -> Answer:
 
 @check("C12", "dated H100 on-demand rental quotes")
 def h100_rents(t: Tables, claim: Claim) -> Answer:
-    try:
-        fitted = trend(t["accelerators"])
-    except DataError as exc:
-        raise MissingEvidenceError(str(exc)) from exc
+    accel = t["accelerators"]
+    quotes = accel.loc[(accel["item"] == CHIP) & (accel["metric"] == "rental_usd_per_gpu_hour")]
+    if len(quotes) < 3 or quotes["date"].nunique() < 2:
+        raise MissingEvidenceError(f"fewer than three dated {CHIP} rental quotes")
+    fitted = trend(accel)
     change = fitted.yearly_change
     evidence = (
         Figure(
@@ -231,10 +231,16 @@ def binding_allies(t: Tables, claim: Claim) -> Answer:
 
 @check("C15", "hyperscalers' operating cash flow against capex, and outside money raised")
 def outside_money(t: Tables, claim: Claim) -> Answer:
-    try:
-        result = funding(t["financials"], t["debt"], t["deals"])
-    except (DataError, KeyError, ValueError) as exc:
-        raise MissingEvidenceError(f"funding inputs: {exc}") from exc
+    fin = t["financials"]
+    need(
+        fin.loc[
+            fin["entity"].isin(HYPERSCALERS)
+            & fin["metric"].isin(["capex", "operating_cash_flow"])
+            & fin["period"].astype(str).str.fullmatch(r"FY\d{4}")
+        ],
+        "hyperscalers' fiscal-year capex or operating cash flow",
+    )
+    result = funding(fin, t["debt"], t["deals"])
     eco = result.ecosystem
     if eco.empty:
         raise MissingEvidenceError("outside money raised by AI issuers")
