@@ -287,6 +287,11 @@ def sources_of(rows: pd.DataFrame, cycle: str, metrics: Sequence[str]) -> tuple[
     return tuple(dict.fromkeys(sub["source_id"].astype(str)))
 
 
+def metric_rows(rows: pd.DataFrame, cycle: str, metric: str) -> pd.DataFrame:
+    """One cycle's rows of ``metric`` from the ``cycles`` table, by year (empty when none)."""
+    return rows.loc[(rows["cycle"] == cycle) & (rows["metric"] == metric)].sort_values("year")
+
+
 @dataclass(frozen=True)
 class CyclesView:
     """The AI cycle's measures, each analog's measures, phases and what came next."""

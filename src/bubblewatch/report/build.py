@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bubblewatch._typing import SECTION_IDS
 from bubblewatch.data import SCHEMAS
-from bubblewatch.errors import ReportError
+from bubblewatch.errors import BubblewatchError, DataError, ReportError, SpecificationError
 from bubblewatch.report.assessment import Assessment, Section
 from bubblewatch.report.sections import BUILDERS
 from bubblewatch.store import Store
@@ -23,10 +23,13 @@ def assess(store: Store, progress: Callable[[str], None] | None = None) -> Asses
     for section_id in SECTION_IDS:
         try:
             sections.append(BUILDERS[section_id](tables))
-        except (KeyError, IndexError, ValueError, ZeroDivisionError) as exc:
-            raise ReportError(
-                f"section {section_id!r} could not be built from the data: {exc!r}"
-            ) from exc
+        except (SpecificationError, DataError):
+            raise  # bad input keeps its own message and exit code
+        except Exception as exc:
+            detail = (
+                str(exc) if isinstance(exc, BubblewatchError) else f"{type(exc).__name__}: {exc}"
+            )
+            raise ReportError(f"section {section_id!r} could not be built: {detail}") from exc
         if progress is not None:
             progress(section_id)
     return Assessment(

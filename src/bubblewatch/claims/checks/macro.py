@@ -17,7 +17,7 @@ from bubblewatch.claims.registry import (
     qualitative,
 )
 from bubblewatch.claims.verdicts import Verdict, across_methods, grade, inverse, worst
-from bubblewatch.models import gdp, power, roi
+from bubblewatch.models import cycles, gdp, power, roi
 
 HALF = "2025H1"
 
@@ -214,8 +214,7 @@ def cyclicals(t: Tables, claim: Claim) -> Answer:
 
 
 def _cycle(t: Tables, metric: str) -> pd.DataFrame:
-    rows = t["cycles"]
-    return rows.loc[(rows["cycle"] == "shale") & (rows["metric"] == metric)].sort_values("year")
+    return cycles.metric_rows(t["cycles"], "shale", metric)
 
 
 @check("C23", "shale producers' free cash flow, financing and the oil price, year by year")

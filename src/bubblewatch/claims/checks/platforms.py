@@ -18,6 +18,7 @@ from bubblewatch.claims.registry import (
 )
 from bubblewatch.claims.verdicts import Verdict, grade, worst
 from bubblewatch.models import financing
+from bubblewatch.models.debt import InstrumentMix, instrument_mix
 from bubblewatch.models.funding import HYPERSCALERS, funding
 from bubblewatch.models.gpu.defaults import CHIP, trend
 
@@ -269,29 +270,19 @@ def outside_money(t: Tables, claim: Claim) -> Answer:
     )
 
 
-def _instrument_mix(t: Tables) -> tuple[float, float, tuple[str, ...], tuple[str, ...]]:
+def _instrument_mix(t: Tables) -> InstrumentMix:
     debt = need(t["debt"], "AI-related debt issues")
-    hyper = debt.loc[debt["issuer_type"] == "hyperscaler"]
-    other = debt.loc[debt["issuer_type"] != "hyperscaler"]
-    if hyper.empty or other.empty:
+    hyperscaler = debt["issuer_type"] == "hyperscaler"
+    if not hyperscaler.any() or hyperscaler.all():
         raise MissingEvidenceError("debt of both hyperscalers and other AI issuers")
-    ig = float(
-        hyper.loc[hyper["instrument"] == "ig_bond", "amount_usd_bn"].sum()
-        / hyper["amount_usd_bn"].sum()
-    )
-    risky = other["instrument"].isin(["private_credit", "project_finance", "hy_bond", "term_loan"])
-    private = float(other.loc[risky, "amount_usd_bn"].sum() / other["amount_usd_bn"].sum())
-    return (
-        ig,
-        private,
-        tuple(dict.fromkeys(hyper["source_id"])),
-        tuple(dict.fromkeys(other["source_id"])),
-    )
+    return instrument_mix(debt)
 
 
 @check("C16", "covenants and spreads of AI-related bonds and private loans")
 def ig_standard(t: Tables, claim: Claim) -> Answer:
-    ig, private, hyper_ids, other_ids = _instrument_mix(t)
+    mix = _instrument_mix(t)
+    ig, private = mix.hyperscaler_ig_share, mix.other_risky_share
+    hyper_ids, other_ids = mix.hyperscaler_sources, mix.other_sources
     evidence = (
         Figure("Hyperscaler AI-era debt that is investment-grade bonds", ig, "share", hyper_ids),
         Figure(
