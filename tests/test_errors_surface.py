@@ -1,0 +1,162 @@
+"""A broken model stops ``claims`` and ``report`` with exit 1 and one line naming the argument.
+
+For each argument a ``KeyError`` is injected into the model entry points that its report section
+and its claim checks call (patched where they are looked up). No claim may quietly turn into
+"not verifiable" and no report may be written: the run stops and says which argument failed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bubblewatch._typing import SECTION_IDS
+from bubblewatch.cli import main
+
+INJECTED = "injected_missing_column"
+
+TARGETS: dict[str, tuple[str, ...]] = {
+    "markets": (
+        "bubblewatch.claims.checks.markets.market_series",
+        "bubblewatch.report.sections.market_series",
+    ),
+    "circularity": ("bubblewatch.models.financing.network",),
+    "funding": (
+        "bubblewatch.claims.checks.platforms.funding",
+        "bubblewatch.report.financing_section.funding",
+    ),
+    "depreciation": (
+        "bubblewatch.claims.checks.platforms.trend",
+        "bubblewatch.report.depreciation_section.trend",
+    ),
+    "gdp": ("bubblewatch.models.gdp.view",),
+    "cycles": ("bubblewatch.models.cycles.metric_rows", "bubblewatch.models.cycles.view"),
+    "roi": ("bubblewatch.models.roi.growth_to_close", "bubblewatch.models.roi.sequoia_check"),
+    "power": ("bubblewatch.models.power.outlook",),
+    "credit": (
+        "bubblewatch.claims.checks.platforms.instrument_mix",
+        "bubblewatch.report.financing_section.stress",
+    ),
+}
+"""Per argument: the model entry points its section and its checks call."""
+
+ARGUMENTS = [s for s in SECTION_IDS if s != "claims"]
+
+
+def _broken(*args: Any, **kwargs: Any) -> Any:
+    raise KeyError(INJECTED)
+
+
+def _inject(monkeypatch: pytest.MonkeyPatch, argument: str) -> None:
+    for target in TARGETS[argument]:
+        module, name = target.rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), name)), target
+        monkeypatch.setattr(target, _broken)
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    captured = capsys.readouterr()
+    code = stop.value.code
+    return (code if isinstance(code, int) else 1), captured.out, captured.err
+
+
+def _one_line(err: str) -> str:
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_every_argument_has_targets() -> None:
+    assert sorted(TARGETS) == sorted(ARGUMENTS)
+
+
+def test_claims_run_cleanly_without_injection(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The baseline: the same in-process run exits 0, so the failures below come from the injection."""
+    code, out, _ = _run(["claims", "--json"], capsys)
+    assert code == 0
+    assert '"claims"' in out
+
+
+@pytest.mark.parametrize("argument", ARGUMENTS)
+def test_claims_stop_on_a_broken_model(
+    argument: str,
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _inject(monkeypatch, argument)
+    code, out, err = _run(["claims", "--json"], capsys)
+    assert code == 1
+    line = _one_line(err)
+    assert f"({argument}): check failed: KeyError: '{INJECTED}'" in line
+    assert line.startswith("error: claim C")
+    assert out == ""  # no ledger printed, so no verdict changed silently
+
+
+def _fast_sections(monkeypatch: pytest.MonkeyPatch, built: dict[str, Any], upto: str) -> None:
+    """Sections before ``upto`` come from one earlier clean build (they are not under test)."""
+    from bubblewatch.report.sections import BUILDERS
+
+    for section_id in SECTION_IDS[: SECTION_IDS.index(upto)]:
+        section = built[section_id]
+        fixed: Callable[[Any], Any] = lambda _t, s=section: s  # noqa: E731
+        monkeypatch.setitem(BUILDERS, section_id, fixed)
+
+
+@pytest.fixture(scope="module")
+def clean_sections(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every section of one clean report build, by id."""
+    from bubblewatch.report import assess
+    from bubblewatch.store import Store
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("BUBBLEWATCH_HOME", str(tmp_path_factory.mktemp("clean-home")))
+        with Store.open() as store:
+            assessment = assess(store)
+    return {s.id: s for s in assessment.sections}
+
+
+@pytest.mark.parametrize("argument", ARGUMENTS)
+def test_report_stops_on_a_broken_model(
+    argument: str,
+    clean_sections: dict[str, Any],
+    home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _fast_sections(monkeypatch, clean_sections, argument)
+    _inject(monkeypatch, argument)
+    target = tmp_path / "report.json"
+    code, _, err = _run(["report", "--format", "json", "--quiet", "--out", str(target)], capsys)
+    assert code == 1
+    line = _one_line(err)
+    assert line == (f"error: section {argument!r} could not be built: KeyError: '{INJECTED}'"), line
+    assert not target.exists()
+
+
+def test_report_keeps_exit_2_for_bad_input(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A section that meets bad data (a :class:`DataError`) keeps its exit code and message."""
+    from bubblewatch.errors import DataError
+    from bubblewatch.report.sections import BUILDERS
+
+    def bad(_t: Any) -> Any:
+        raise DataError("the power table has a malformed row")
+
+    monkeypatch.setitem(BUILDERS, "markets", bad)
+    target = tmp_path / "report.json"
+    code, _, err = _run(["report", "--format", "json", "--quiet", "--out", str(target)], capsys)
+    assert code == 2
+    assert _one_line(err) == "error: the power table has a malformed row"
+    assert not target.exists()
