@@ -231,17 +231,17 @@ def parse_ranges(texts: list[str], defaults: Mapping[str, Range]) -> dict[str, R
             numbers = [float(p) for p in parts]
         except ValueError as exc:
             raise SpecificationError(f"{name} needs numbers, got {spec!r}") from exc
-        if len(numbers) == 1:
-            out[name] = Range(numbers[0], numbers[0])
-        elif len(numbers) == 2:
-            out[name] = Range(numbers[0], numbers[1])
-        elif len(numbers) == 3:
-            out[name] = Range(numbers[0], numbers[1], numbers[2])
-        else:
+        if not 1 <= len(numbers) <= 3:
             raise SpecificationError(f"{name} takes LOW:HIGH or LOW:HIGH:MODE, got {spec!r}")
         lo, hi = BOUNDS[name]
         if not all(lo <= v <= hi for v in numbers):
             raise SpecificationError(f"{name} must lie in [{lo:g}, {hi:g}], got {spec!r}")
+        if len(numbers) == 1:
+            numbers = [numbers[0], numbers[0]]
+        try:
+            out[name] = Range(*numbers)
+        except SpecificationError as exc:
+            raise SpecificationError(f"{name}: {exc}") from None
     return out
 
 
