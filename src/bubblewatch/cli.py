@@ -6,7 +6,6 @@ path, bad option), 1 any other failure. Errors print one line, never a traceback
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +21,7 @@ from rich.table import Table
 from bubblewatch import __version__, cli_claims, cli_macro, cli_update
 from bubblewatch._assignments import parse_floats
 from bubblewatch._io import write_text_atomic
+from bubblewatch._json import emit as emit_json
 from bubblewatch._typing import SECTION_IDS
 from bubblewatch.errors import (
     BubblewatchError,
@@ -127,9 +127,7 @@ def data_list(
         infos = store.tables()
         vintage = store.data_vintage()
     if as_json:
-        out.print_json(
-            json.dumps({"data_vintage": vintage.to_dict(), "tables": [i.__dict__ for i in infos]})
-        )
+        emit_json({"data_vintage": vintage.to_dict(), "tables": [i.__dict__ for i in infos]})
         return
     table = Table(title="bubblewatch store", caption=vintage.describe())
     for col in ("table", "rows", "vintage", "loaded", "description"):
@@ -164,7 +162,7 @@ def data_show(
             {c.name: _json_value(rec[c.name], c.type) for c in schema.columns}
             for rec in text.to_dict("records")
         ]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        emit_json(records, 1, ensure_ascii=False)
         return
     known = f" known on {when:%Y-%m-%d}" if when else ""
     view = Table(title=f"{table} ({len(frame)} rows{known}; first {min(limit, len(frame))})")
@@ -195,7 +193,7 @@ def data_changes(
         for rec in moved.astype(object).to_dict("records")
     ]
     if as_json:
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1, default=str) + "\n")
+        emit_json(records, 1, ensure_ascii=False)
         return
     counts = moved["status"].value_counts()
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("changed", "added", "removed"))
@@ -234,7 +232,7 @@ def data_verify(
     with Store.open() as store:
         result = store.verify()
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=1) + "\n")
+        emit_json(result.to_dict(), 1)
     else:
         out.print(result.summary(), markup=False, highlight=False)
     if not result.ok:
@@ -375,7 +373,7 @@ def psy_command(
         int, typer.Option("--reps", "-r", help="Replications for the critical values.")
     ] = 2000,
     seed: Annotated[
-        int | None, typer.Option("--seed", "-s", help="Seed of the simulation.")
+        int | None, typer.Option("--seed", "-s", help="Seed of the simulation.", min=0)
     ] = None,
     level: Annotated[float, typer.Option("--level", help="0.90, 0.95 or 0.99.")] = 0.95,
     rule: Annotated[
@@ -434,7 +432,7 @@ def psy_command(
             },
             "episodes": stamps.to_dict(),
         }
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        emit_json(payload)
         return
     sys.stdout.write(f"{result.summary(values)}\n\n{stamps.summary()}\n")
 
@@ -526,7 +524,7 @@ def lppls_command(
     workers: Annotated[
         int | None, typer.Option("--workers", help="Threads (default: all).")
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the search grid.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the search grid.", min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Fit the LPPLS bubble model, or compute its confidence indicator."""
@@ -544,7 +542,7 @@ def lppls_command(
             raise SpecificationError(f"--window must be positive, got {window}")
         fit = lppls.fit(prices.iloc[-window:], filters=filters.value, seed=seed)
         if as_json:
-            sys.stdout.write(json.dumps(fit.to_dict(), indent=2) + "\n")
+            emit_json(fit.to_dict())
         else:
             sys.stdout.write(fit.summary() + "\n")
         return
@@ -572,7 +570,7 @@ def lppls_command(
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:
-        sys.stdout.write(json.dumps(conf.to_dict(), indent=2) + "\n")
+        emit_json(conf.to_dict())
         return
     frame = conf.to_frame()
     out.print(
@@ -593,7 +591,7 @@ def market_command(
         market = store.read("market")
     ctx = context(market)
     if as_json:
-        sys.stdout.write(json.dumps(ctx.to_dict(), indent=2) + "\n")
+        emit_json(ctx.to_dict())
         return
     for line in ctx.readings():
         out.print(f"- {line}")
@@ -650,7 +648,7 @@ def depreciation_command(
             "disclosed_effects": check.to_dict(),
             "critics": critics.to_dict(),
         }
-        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        emit_json(payload)
         return
     for r in results.values():
         out.print(r.summary(), highlight=False, soft_wrap=True)
@@ -702,7 +700,7 @@ def gpu_life_command(
             "fleet": cascade.to_dict(),
             "fleet_assumptions": [a.to_dict() for a in fleet_inputs.values()],
         }
-        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        emit_json(payload)
         return
     out.print(life.summary(), highlight=False, soft_wrap=True)
     out.print(
@@ -770,7 +768,7 @@ def deals_command(
             ],
             "sellers": sales.reset_index().to_dict(orient="records"),
         }
-        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        emit_json(payload)
         return
     out.print(
         f"{len(rows)} deals, {graph.number_of_nodes()} firms; {share:.1%} of the money flow goes "
@@ -836,7 +834,7 @@ def stress_command(
         default_term=default_term,
     )
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
+        emit_json(result.to_dict())
         return
     out.print(result.summary(), highlight=False, soft_wrap=True)
 
@@ -848,7 +846,7 @@ def revenue_gap_command(
         typer.Option("--param", help="NAME=LOW:HIGH[:MODE] range for one input (repeatable)."),
     ] = None,
     draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.", min=1)] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the draws.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the draws.", min=0)] = 0,
     close_by: Annotated[
         int, typer.Option("--close-by", help="Year by which revenue should close the gap.")
     ] = 2030,
@@ -878,6 +876,10 @@ def revenue_gap_command(
         "sequoia": check.reset_index().to_dict(orient="records"),
         "current": now,
         "openai_revenue_path": path.reset_index().to_dict(orient="records"),
+        "openai_revenue_path_note": (
+            "source_id is null for interpolated years: they lie between sourced years and are "
+            "computed, not reported"
+        ),
         "openai_commitments_coverage": coverage.to_dict(),
         "monte_carlo": sim.to_dict(),
         "growth_to_close": {"by": close_by, "from_year": int(check.index[-1]), "yearly": growth},
@@ -889,7 +891,7 @@ def revenue_gap_command(
         },
     }
     if as_json:
-        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        emit_json(payload)
         return
     for year, row in check.iterrows():
         out.print(

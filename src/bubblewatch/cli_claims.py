@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from datetime import date
 from typing import Annotated
 
@@ -11,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bubblewatch._json import emit as emit_json
 from bubblewatch.data import SCHEMAS
 from bubblewatch.errors import SpecificationError
 from bubblewatch.store import Store
@@ -46,7 +45,7 @@ def claims_command(
         tables = {name: store.read(name) for name in SCHEMAS if name != "series"}
     book = ledger(tables, when)
     if as_json:
-        sys.stdout.write(json.dumps(book.to_dict(), indent=2, default=str) + "\n")
+        emit_json(book.to_dict())
         return
     table = Table(
         title=f"The debate's claims as of {book.as_of:%Y-%m-%d}: {book.tally()}",

@@ -6,22 +6,17 @@ Thin adapters over :mod:`bubblewatch.models.macro`, :mod:`bubblewatch.models.cyc
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
 from rich.console import Console
 
 from bubblewatch._assignments import parse_assignments, parse_floats
+from bubblewatch._json import emit as emit_json
 from bubblewatch.store import Store
 
 out = Console()
-
-
-def _emit_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
 
 
 def _print_frame(frame: pd.DataFrame, digits: int = 1) -> None:
@@ -66,7 +61,7 @@ def power_command(
         overrides=parse_assignments(assumption or []),
     )
     if as_json:
-        _emit_json(result.to_dict())
+        emit_json(result.to_dict())
         return
     out.print(result.summary(), highlight=False, soft_wrap=True)
     out.print(
@@ -104,7 +99,7 @@ def gdp_command(
         macro = store.read("macro")
     result = gdp.view(macro, half)
     if as_json:
-        _emit_json(result.to_dict())
+        emit_json(result.to_dict())
         return
     out.print(result.summary(), highlight=False, soft_wrap=True)
     out.print(
@@ -130,7 +125,7 @@ def cycles_command(
         int, typer.Option("--window", help="Years of the AI cycle matched.", min=2)
     ] = 5,
     draws: Annotated[int, typer.Option("--draws", help="Bootstrap draws.", min=1)] = 2000,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the bootstrap.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the bootstrap.", min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The AI build-out on past investment cycles: phase on each analog and what came next."""
@@ -144,7 +139,7 @@ def cycles_command(
     if as_json:
         payload = result.to_dict()
         payload["ai_source_ids"] = list(ids)
-        _emit_json(payload)
+        emit_json(payload)
         return
     out.print(result.summary(), highlight=False, soft_wrap=True)
     out.print("\nAI cycle (five hyperscalers, USD bn and ratios):")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from bubblewatch._json import emit as emit_json
 from bubblewatch.sources.update import (
     PROVIDER_NAMES,
     UpdateRequest,
@@ -95,7 +95,7 @@ def update_command(
             on_step=lambda name, what: bar.update(task, description=f"{name}: {what}"),
         )
     if as_json:
-        out.print_json(json.dumps(outcome.to_dict()))
+        emit_json(outcome.to_dict())
     else:
         for provider in outcome.providers:
             line = provider.line()
@@ -141,7 +141,7 @@ def reconcile_command(
     if differing:
         table = table[~table["within_tolerance"].astype(bool)]
     if as_json:
-        out.print_json(json.dumps(records(table)))
+        emit_json(records(table))
         return
     agree = int(table["within_tolerance"].astype(bool).sum())
     out.print(

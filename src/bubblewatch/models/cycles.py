@@ -329,6 +329,11 @@ class CyclesView:
     def to_dict(self) -> dict[str, Any]:
         return {
             "ai": self.ai.reset_index(names="year").to_dict(orient="records"),
+            "measures_note": (
+                "a measure is null where it is undefined for the year: an input level is "
+                "missing and no published ratio stands in, a growth rate has no prior year, "
+                "or a denominator is zero"
+            ),
             "analogs": {
                 k: v.reset_index(names="year").to_dict(orient="records")
                 for k, v in self.analogs.items()

@@ -154,6 +154,10 @@ class GdpView:
             },
             "speakers_split": self.split,
             "tech_investment_yoy": self.yoy.reset_index(names="period").to_dict(orient="records"),
+            "tech_investment_yoy_note": (
+                "four-quarter growth is null where the store holds no real level for the "
+                "quarter or for the same quarter a year before"
+            ),
             "runs_at_or_above_20pct": self.runs_now.to_dict(orient="records"),
             "then": self.then.to_dict(orient="records"),
             "published_checks": self.published_checks.to_dict(orient="records"),
@@ -163,6 +167,7 @@ class GdpView:
 
 def view(macro: pd.DataFrame, half: str = "2025H1") -> GdpView:
     """The GDP view for ``half`` (a half-year like ``2025H1``)."""
+    half = half.strip().upper()
     contrib = it_contributions(macro)
     h = m.half_year(contrib, half)
     year, hh = half.upper().split("H")

@@ -30,6 +30,10 @@ from bubblewatch.errors import DataError, SpecificationError
 from bubblewatch.models.gpu.assumptions import Assumption
 from bubblewatch.models.gpu.defaults import default_assumptions
 
+#: The largest build rate a user may set, GW a year: over three times the whole US grid's
+#: capacity (about 1,300 GW), so every figure derived from it stays a finite number.
+MAX_BUILD_GW = 5_000.0
+
 
 @dataclass(frozen=True)
 class Conversion:
@@ -391,8 +395,10 @@ def outlook(
     d = _pick(d_all, demand, "demand") if demand else dict(d_all)
     s = _pick(s_all, supply, "supply") if supply else ({} if build_gw else dict(s_all))
     for gw in build_gw or []:
-        if not np.isfinite(gw) or gw < 0:
-            raise SpecificationError("a build rate must be a finite number of GW >= 0")
+        if not np.isfinite(gw) or not 0 <= gw <= MAX_BUILD_GW:
+            raise SpecificationError(
+                f"a build rate must be a number of GW a year in [0, {MAX_BUILD_GW:g}], got {gw:g}"
+            )
         name = f"build-{gw:g}gw"
         s[name] = Path(name, "supply", float(gw), f"{gw:g} GW a year (scenario choice)", ())
     if not s:

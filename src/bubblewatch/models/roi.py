@@ -35,6 +35,17 @@ PARAMETERS = (
 )
 
 
+#: Bounds of each input a user may set: a multiple below 1 would mean the chips cost more than
+#: what is built around them (or a margin above 100%); a USD figure must be positive for the
+#: growth needed to close a gap to be defined. The upper bounds lie far beyond any estimate.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "accelerator_spend_usd_bn": (0.1, 100_000.0),
+    "datacenter_multiple": (1.0, 10.0),
+    "margin_multiple": (1.0, 10.0),
+    "ai_revenue_usd_bn": (0.1, 100_000.0),
+}
+
+
 def required_revenue(spend: float, datacenter_multiple: float, margin_multiple: float) -> float:
     """End-user revenue that accelerator spend ``spend`` needs: spend x dc multiple x margin multiple."""
     for name, v in (
@@ -139,7 +150,13 @@ class CommitmentCoverage:
     table: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
-        return {"years": self.table.reset_index().to_dict(orient="records")}
+        out: dict[str, Any] = {"years": self.table.reset_index().to_dict(orient="records")}
+        if self.table["revenue_usd_bn"].isna().any():
+            out["revenue_note"] = (
+                "revenue and its ratio to the commitments are null for years beyond the "
+                "revenue path: no actual, projected or interpolated figure covers them"
+            )
+        return out
 
 
 def commitments_against_revenue(
@@ -214,14 +231,17 @@ def parse_ranges(texts: list[str], defaults: Mapping[str, Range]) -> dict[str, R
             numbers = [float(p) for p in parts]
         except ValueError as exc:
             raise SpecificationError(f"{name} needs numbers, got {spec!r}") from exc
-        if len(numbers) == 1:
-            out[name] = Range(numbers[0], numbers[0])
-        elif len(numbers) == 2:
-            out[name] = Range(numbers[0], numbers[1])
-        elif len(numbers) == 3:
-            out[name] = Range(numbers[0], numbers[1], numbers[2])
-        else:
+        if not 1 <= len(numbers) <= 3:
             raise SpecificationError(f"{name} takes LOW:HIGH or LOW:HIGH:MODE, got {spec!r}")
+        lo, hi = BOUNDS[name]
+        if not all(lo <= v <= hi for v in numbers):
+            raise SpecificationError(f"{name} must lie in [{lo:g}, {hi:g}], got {spec!r}")
+        if len(numbers) == 1:
+            numbers = [numbers[0], numbers[0]]
+        try:
+            out[name] = Range(*numbers)
+        except SpecificationError as exc:
+            raise SpecificationError(f"{name}: {exc}") from None
     return out
 
 

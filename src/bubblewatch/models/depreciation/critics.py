@@ -27,7 +27,7 @@ import pandas as pd
 from bubblewatch.data.units import usd_bn
 from bubblewatch.errors import DataError, SpecificationError
 from bubblewatch.models.depreciation.inputs import CompanyInputs
-from bubblewatch.models.depreciation.schedule import schedule
+from bubblewatch.models.depreciation.schedule import months_of_life, schedule
 
 YEARS = (2026, 2027, 2028)
 TRUE_LIVES = (2.0, 2.5, 3.0, 4.0, 5.0)
@@ -131,6 +131,10 @@ def understatement(
         raise SpecificationError(
             "give years, a positive true life and capex growth between -100% and +500% a year"
         )
+    try:
+        months_of_life(true_life)
+    except SpecificationError as exc:
+        raise SpecificationError(f"true life: {exc}") from None
     rows = []
     sources: list[str] = []
     guidance = {c: guidance_midpoint(financials, c) for c in inputs}

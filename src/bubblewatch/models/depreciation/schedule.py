@@ -40,11 +40,18 @@ def month_index(date: Any) -> int:
     return int(ts.year) * MONTHS_PER_YEAR + int(ts.month) - 1
 
 
+#: The longest useful life accepted, in years: longer than any building's.
+MAX_LIFE_YEARS = 100.0
+
+
 def months_of_life(years: float) -> int:
     """A useful life in whole months; lives that are not whole months are rejected."""
     months = float(years) * MONTHS_PER_YEAR
-    if not np.isfinite(months) or months <= 0:
-        raise SpecificationError(f"a useful life must be positive, got {years!r} years")
+    if not np.isfinite(months) or months < 1 or float(years) > MAX_LIFE_YEARS:
+        raise SpecificationError(
+            f"a useful life must be positive, from one month to {MAX_LIFE_YEARS:g} years, "
+            f"got {years!r} years"
+        )
     if abs(months - round(months)) > 1e-9:
         raise SpecificationError(
             f"a useful life must be a whole number of months, got {years!r} years"

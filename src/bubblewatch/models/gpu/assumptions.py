@@ -63,13 +63,23 @@ def assumptions_frame(items: Iterable[Assumption]) -> pd.DataFrame:
     )
 
 
-#: Physical bounds beyond ``>= 0``: a PUE below 1 would mean the facility makes power, and a
-#: share of hours or of load above 1 is more than all of them.
+#: Bounds of each assumption a user may set. Physical: a PUE below 1 would mean the facility
+#: makes power, a share of hours or of load above 1 is more than all of them, and a chip
+#: drawing under 10 W or over 10 kW is not a data-centre GPU. The other upper bounds lie far
+#: beyond any observed value; they keep every figure derived from them a finite number.
 BOUNDS: dict[str, tuple[float, float]] = {
-    "pue": (1.0, math.inf),
-    "utilisation": (0.0, 1.0),
+    "purchase_usd": (0.0, 1e7),
+    "gpu_tdp_kw": (0.01, 10.0),
+    "server_overhead": (1.0, 10.0),
     "load_factor": (0.0, 1.0),
-    "server_overhead": (1.0, math.inf),
+    "pue": (1.0, 5.0),
+    "electricity_usd_per_kwh": (0.0, 10.0),
+    "facility_usd_per_kw_month": (0.0, 10_000.0),
+    "other_opex_share": (0.0, 1.0),
+    "utilisation": (0.0, 1.0),
+    "discount_rate": (0.0, 1.0),
+    "generation_years": (0.25, 50.0),
+    "generation_gain": (1.0, 100.0),
 }
 
 

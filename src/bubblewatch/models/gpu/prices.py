@@ -133,9 +133,17 @@ def flat_path(initial: float, years: int) -> PricePath:
     return PricePath("flat", np.full(years, float(initial)), "rent holds at its initial level")
 
 
+#: The highest rent a user may set, USD per GPU-hour: hundreds of times any observed rent.
+MAX_PRICE_USD_PER_HOUR = 1_000.0
+
+
 def explicit_path(prices: Sequence[float], years: int) -> PricePath:
     values = [float(p) for p in prices]
     if not values or any(not np.isfinite(p) or p < 0 for p in values):
         raise SpecificationError("an explicit price path needs non-negative prices")
+    if any(p > MAX_PRICE_USD_PER_HOUR for p in values):
+        raise SpecificationError(
+            f"an explicit price must lie in [0, {MAX_PRICE_USD_PER_HOUR:g}] USD per GPU-hour"
+        )
     padded = (values + [values[-1]] * years)[:years]
     return PricePath("explicit", np.array(padded), "prices given by the user, last one held")
