@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bubblewatch.errors import SpecificationError
@@ -98,7 +98,10 @@ def test_clearing_matches_picard_reference(
 ) -> None:
     lia, e, shocks = net
     fast = clearing(lia, e, shocks).payments
-    slow = _clearing_reference(lia, e, shocks)
+    try:
+        slow = _clearing_reference(lia, e, shocks)
+    except ArithmeticError:  # a near-lossless ring: Picard has not settled, no reference
+        assume(False)
     assert np.allclose(fast, slow, atol=1e-9)
 
 
@@ -135,3 +138,17 @@ def test_debtrank_matches_reference_and_stays_in_bounds(
     assert -1e-12 <= r.debtrank <= 1 + 1e-12
     zero = debtrank(lia.T, eq, {name: 0.0 for name in shocks})
     assert np.allclose(zero.distress, 0.0) and zero.debtrank == 0.0
+
+
+def test_a_near_lossless_ring_clears_to_zero_and_the_reference_says_it_has_not_settled() -> None:
+    """F0 owes F1 19 and F2 a little; F1 owes F0 1; nobody has outside assets.
+
+    Whatever F0 pays, F1 receives 19/19.0078 of it and passes it back, so the only fixed point
+    is that nobody pays. Picard iteration shrinks the payments by 0.9996 a round and after
+    100,000 rounds still has ~1e-9 to go; the exact clearing gives 0.
+    """
+    lia = _m([[0, 19, 0.0078125], [1, 0, 0], [0, 0, 0]], "ABC")
+    zero = pd.Series(0.0, index=list("ABC"))
+    assert clearing(lia, zero).payments.tolist() == [0.0, 0.0, 0.0]
+    with pytest.raises(ArithmeticError, match="did not settle"):
+        _clearing_reference(lia, zero)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 ReportFormat = Literal["html", "md", "json"]
 SectionId = Literal[
@@ -22,18 +22,10 @@ DealType = Literal[
 ]
 DealStatus = Literal["announced", "binding", "letter_of_intent"]
 
-SECTION_IDS: tuple[SectionId, ...] = (
-    "markets",
-    "circularity",
-    "funding",
-    "depreciation",
-    "gdp",
-    "cycles",
-    "roi",
-    "power",
-    "credit",
-    "claims",
-)
+#: The report's sections in order: the one list of argument ids (read from :data:`SectionId`).
+SECTION_IDS: tuple[SectionId, ...] = get_args(SectionId)
+DEAL_TYPES: tuple[DealType, ...] = get_args(DealType)
+DEAL_STATUSES: tuple[DealStatus, ...] = get_args(DealStatus)
 REPORT_FORMATS: tuple[ReportFormat, ...] = ("html", "md", "json")
 
 LagSelection = Literal["aic", "bic"]

@@ -814,6 +814,7 @@ def stress_command(
 ) -> None:
     """Eisenberg-Noe clearing and DebtRank on a year's obligations of the deal network."""
     from bubblewatch._assignments import parse_assignments
+    from bubblewatch.models import financing
     from bubblewatch.models import stress as stress_model
 
     shocks = stress_model.parse_shocks(shock)
@@ -823,7 +824,7 @@ def stress_command(
     with Store.open() as store:
         deals = store.read("deals")
         financials = store.read("financials")
-    statuses = ("binding", "announced", "letter_of_intent") if all_statuses else ("binding",)
+    statuses = financing.STATUSES if all_statuses else ("binding",)
     result = stress_model.stress(
         deals,
         financials,

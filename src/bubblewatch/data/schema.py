@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bubblewatch._typing import DEAL_STATUSES, DEAL_TYPES, SECTION_IDS
+
 ColumnType = Literal["str", "float", "int", "date"]
 
 #: Units the dataset knows. Units live in a ``unit`` column or in column names (``usd_bn``).
@@ -183,18 +185,7 @@ DEALS = TableSchema(
         _c("date", "date"),
         _c("party_a"),
         _c("party_b"),
-        _c(
-            "type",
-            allowed={
-                "equity",
-                "compute_contract",
-                "chip_purchase",
-                "debt",
-                "warrant",
-                "backstop",
-                "jv",
-            },
-        ),
+        _c("type", allowed=set(DEAL_TYPES)),
         _c("money_from", required=False),
         _c("money_to", required=False),
         _c("goods_from", required=False),
@@ -202,7 +193,7 @@ DEALS = TableSchema(
         _c("goods", required=False),
         _c("amount_usd_bn", "float", required=False),
         _c("amount_basis", allowed={"headline", "up_to", "estimate", "undisclosed"}),
-        _c("status", allowed={"announced", "binding", "letter_of_intent"}),
+        _c("status", allowed=set(DEAL_STATUSES)),
         _c("source_id"),
         _c("term_years", "float", required=False),
     ),
@@ -316,21 +307,7 @@ CLAIMS = TableSchema(
     description="The debate's claims C01-C35: speaker, date, figures and the data that tests them.",
     columns=(
         _c("claim_id"),
-        _c(
-            "section",
-            allowed={
-                "markets",
-                "circularity",
-                "funding",
-                "depreciation",
-                "gdp",
-                "cycles",
-                "roi",
-                "power",
-                "credit",
-                "claims",
-            },
-        ),
+        _c("section", allowed=set(SECTION_IDS)),
         _c("speaker"),
         _c("date", "date"),
         _c("claim"),

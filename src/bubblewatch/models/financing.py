@@ -36,12 +36,14 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from bubblewatch._typing import DEAL_STATUSES, DEAL_TYPES
 from bubblewatch.errors import DataError, SpecificationError
 
-TYPES = ("equity", "compute_contract", "chip_purchase", "debt", "warrant", "backstop", "jv")
+TYPES = DEAL_TYPES
 SALES = ("compute_contract", "chip_purchase")
 INVESTMENT = ("equity", "warrant", "backstop", "debt", "jv")
-STATUSES = ("binding", "announced", "letter_of_intent")
+#: Deal statuses, most binding first.
+STATUSES = tuple(sorted(DEAL_STATUSES, key=("binding", "announced", "letter_of_intent").index))
 
 
 def _parties(field: Any) -> list[str]:
