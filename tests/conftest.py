@@ -175,23 +175,36 @@ def run_cli(
     return CliResult(tuple(args), code, out.getvalue(), err.getvalue())
 
 
+#: The identity of each template store when it was made: (inode, size, modification time).
+_TEMPLATES: dict[Path, tuple[int, int, int]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 @pytest.fixture(scope="session")
 def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built once from the shipped snapshot, for tests to copy or only read.
+    """A store built once from the shipped snapshot, for tests to copy.
 
     A write leaves ``store.duckdb`` checkpointed, with no write-ahead log beside it, so the
     file alone is a whole store: copied into an empty folder, it opens as that folder's store.
+    A write to the template would replace the file; :func:`stock` refuses to copy it then.
     """
     from bubblewatch.store import STORE_FILE, Store
 
     path = tmp_path_factory.mktemp("store-template")
     Store.open(path).close()
     assert {p.name for p in path.iterdir()} == {STORE_FILE, "store.lock"}
-    return path / STORE_FILE
+    template = path / STORE_FILE
+    _TEMPLATES[template] = _identity(template)
+    return template
 
 
 def stock(home: Path, template: Path) -> Path:
     """Put a copy of the template store into ``home`` (which must not hold one yet)."""
+    assert _identity(template) == _TEMPLATES[template], "a test wrote to the template store"
     home.mkdir(parents=True, exist_ok=True)
     target = home / template.name
     assert not target.exists(), f"{home} already holds a store"
@@ -206,9 +219,9 @@ def stocked_home(home: Path, store_template: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_store(store_template: Path) -> Iterator[Path]:
-    """A store created once for read-only tests."""
-    yield store_template.parent
+def built_store(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Path:
+    """A store made once and shared by the tests that use it (some add series to it)."""
+    return stock(tmp_path_factory.mktemp("shared-home"), store_template)
 
 
 @pytest.fixture
