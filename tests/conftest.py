@@ -122,8 +122,8 @@ def _fresh_consoles() -> Iterator[None]:
     try:
         yield
     finally:
-        for module, attr, value in swapped:
-            setattr(module, attr, value)
+        for owner, name, console in swapped:
+            setattr(owner, name, console)
 
 
 def _exit_code(exc: SystemExit) -> tuple[int, str]:
