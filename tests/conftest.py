@@ -1,12 +1,17 @@
-"""Shared fixtures: an isolated store home, the shared real-data folder, the browser."""
+"""Shared fixtures: an isolated store home, the shared real-data folder, the browser, and two
+ways to run the command line: in this process (fast, the default) and in a child process (the
+console-script path, for a few smoke tests)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -57,7 +62,7 @@ def chromium() -> str:
     return path
 
 
-def run_cli(
+def run_cli_process(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``bubblewatch`` in a child process, as a user would."""
@@ -73,14 +78,150 @@ def run_cli(
     )
 
 
-@pytest.fixture(scope="session")
-def built_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A store created once for read-only tests."""
-    from bubblewatch.store import Store
+@dataclass(frozen=True)
+class CliResult:
+    """What one in-process run of ``bubblewatch`` returned and printed."""
 
-    path = tmp_path_factory.mktemp("shared-home")
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@contextlib.contextmanager
+def _environment(overrides: Mapping[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in overrides}
+    os.environ.update(overrides)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def _fresh_consoles() -> Iterator[None]:
+    """Give the command modules new Rich consoles for one run, as a new process would have.
+
+    A console writes to whatever ``sys.stdout``/``sys.stderr`` are when it prints, but decides
+    on colour when it is created; new ones made while the output is captured see no terminal.
+    """
+    from rich.console import Console
+
+    swapped: list[tuple[object, str, Console]] = []
+    for name, module in list(sys.modules.items()):
+        if not (name == "bubblewatch.cli" or name.startswith("bubblewatch.cli_")):
+            continue
+        for attr, value in list(vars(module).items()):
+            if isinstance(value, Console):
+                swapped.append((module, attr, value))
+                setattr(module, attr, Console(stderr=value.stderr))
+    try:
+        yield
+    finally:
+        for owner, name, console in swapped:
+            setattr(owner, name, console)
+
+
+def _exit_code(exc: SystemExit) -> tuple[int, str]:
+    """The status a process exiting with ``exc`` would have, and what it would print."""
+    code = exc.code
+    if code is None:
+        return 0, ""
+    if isinstance(code, int):
+        return code, ""
+    return 1, f"{code}\n"
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
+) -> CliResult:
+    """Run ``bubblewatch`` in this process: ``bubblewatch.cli.main`` with the arguments.
+
+    Output, ``sys.argv``, the working directory, the environment and stdin are those of the
+    run and are restored afterwards; the exit status is the one ``main`` exits with (0 if it
+    returns). An exception that ``main`` lets through propagates, failing the test.
+    """
+    from bubblewatch.cli import main  # imported before the swap, so its consoles are swapped
+
+    out, err = io.StringIO(), io.StringIO()
+    previous_dir = Path.cwd()
+    previous_argv = sys.argv
+    previous_stdin = sys.stdin
+    code = 0
+    try:
+        sys.argv = ["bubblewatch", *args]
+        sys.stdin = io.StringIO(stdin or "")
+        if cwd is not None:
+            os.chdir(cwd)
+        with (
+            _environment(env or {}),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+            _fresh_consoles(),
+        ):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code, message = _exit_code(exc)
+                err.write(message)
+    finally:
+        os.chdir(previous_dir)
+        sys.argv = previous_argv
+        sys.stdin = previous_stdin
+    return CliResult(tuple(args), code, out.getvalue(), err.getvalue())
+
+
+#: The identity of each template store when it was made: (inode, size, modification time).
+_TEMPLATES: dict[Path, tuple[int, int, int]] = {}
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once from the shipped snapshot, for tests to copy.
+
+    A write leaves ``store.duckdb`` checkpointed, with no write-ahead log beside it, so the
+    file alone is a whole store: copied into an empty folder, it opens as that folder's store.
+    A write to the template would replace the file; :func:`stock` refuses to copy it then.
+    """
+    from bubblewatch.store import STORE_FILE, Store
+
+    path = tmp_path_factory.mktemp("store-template")
     Store.open(path).close()
-    yield path
+    assert {p.name for p in path.iterdir()} == {STORE_FILE, "store.lock"}
+    template = path / STORE_FILE
+    _TEMPLATES[template] = _identity(template)
+    return template
+
+
+def stock(home: Path, template: Path) -> Path:
+    """Put a copy of the template store into ``home`` (which must not hold one yet)."""
+    assert _identity(template) == _TEMPLATES[template], "a test wrote to the template store"
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / template.name
+    assert not target.exists(), f"{home} already holds a store"
+    shutil.copyfile(template, target)
+    return home
+
+
+@pytest.fixture
+def stocked_home(home: Path, store_template: Path) -> Path:
+    """The test's own BUBBLEWATCH_HOME holding a copy of the shipped-snapshot store."""
+    return stock(home, store_template)
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory, store_template: Path) -> Path:
+    """A store made once and shared by the tests that use it (some add series to it)."""
+    return stock(tmp_path_factory.mktemp("shared-home"), store_template)
 
 
 @pytest.fixture

@@ -1,4 +1,9 @@
-"""Every CLI command, with good and bad input: exit codes, one-line errors, nothing half-written."""
+"""Every CLI command, with good and bad input: exit codes, one-line errors, nothing half-written.
+
+``run_cli`` runs the command in this process (``bubblewatch.cli.main``). Five smoke tests run
+the console script in a child process (``run_cli_process``) to show that the real entry point
+behaves the same: the report, an unknown table (exit 2), data verify, import and psy.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,13 @@ import pandas as pd
 import pytest
 
 from bubblewatch.data import SHIPPED_TABLES, load_table
-from conftest import run_cli
+from conftest import run_cli, run_cli_process, stock
+
+
+@pytest.fixture
+def home(home: Path, store_template: Path) -> Path:
+    """The test's own BUBBLEWATCH_HOME, holding a copy of the shipped-snapshot store."""
+    return stock(home, store_template)
 
 
 def _no_traceback(proc: object) -> None:
@@ -37,7 +48,7 @@ def test_version_and_help(home: Path) -> None:
 def test_report_writes_html_and_prints_the_scorecard(home: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
-    proc = run_cli("report", cwd=work)
+    proc = run_cli_process("report", cwd=work)
     assert proc.returncode == 0, proc.stderr
     assert "scorecard" in proc.stdout
     for sid in ("markets", "circularity", "power", "claims"):
@@ -95,17 +106,17 @@ def test_data_show_json_matches_the_shipped_table(home: Path) -> None:
 
 
 def test_data_show_unknown_table(home: Path) -> None:
-    proc = run_cli("data", "show", "nonsense")
+    proc = run_cli_process("data", "show", "nonsense")
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: unknown table 'nonsense'")
     _no_traceback(proc)
 
 
 def test_data_verify_passes(home: Path) -> None:
-    proc = run_cli("data", "verify")
+    proc = run_cli_process("data", "verify")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 problems" in proc.stdout
-    proc = run_cli("data", "verify", "--json")
+    proc = run_cli_process("data", "verify", "--json")
     assert json.loads(proc.stdout)["ok"] is True
 
 
@@ -156,12 +167,12 @@ def test_data_export_bad_input(home: Path, tmp_path: Path) -> None:
 def test_import_command(home: Path, tmp_path: Path) -> None:
     src = tmp_path / "mine.csv"
     src.write_text("date,value\n2025-01-31,3.5\n2025-02-28,4.0\n", encoding="utf-8")
-    proc = run_cli("import", str(src), "--name", "my_capex", "--unit", "usd_bn")
+    proc = run_cli_process("import", str(src), "--name", "my_capex", "--unit", "usd_bn")
     assert proc.returncode == 0, proc.stderr
     assert "imported 2 rows" in proc.stdout
-    shown = json.loads(run_cli("data", "show", "series", "--json").stdout)
+    shown = json.loads(run_cli_process("data", "show", "series", "--json").stdout)
     assert [(r["name"], r["value"]) for r in shown] == [("my_capex", 3.5), ("my_capex", 4.0)]
-    assert run_cli("data", "verify").returncode == 0
+    assert run_cli_process("data", "verify").returncode == 0
 
 
 @pytest.mark.parametrize(
@@ -209,11 +220,11 @@ def test_unusable_data_home_is_a_failure_not_a_traceback(tmp_path: Path) -> None
 
 
 def test_psy_on_a_shipped_series_prints_statistics_and_episodes(home: Path) -> None:
-    proc = run_cli("psy", "sp500-pd")
+    proc = run_cli_process("psy", "sp500-pd")
     assert proc.returncode == 0, proc.stderr
     assert "GSADF" in proc.stdout and "shipped table" in proc.stdout
     assert "episode(s)" in proc.stdout
-    proc = run_cli("psy", "nasdaq", "--json")
+    proc = run_cli_process("psy", "nasdaq", "--json")
     assert proc.returncode == 0, proc.stderr
     payload = json.loads(proc.stdout)
     assert (

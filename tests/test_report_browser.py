@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
 
 
 def test_html_report_renders_offline_without_console_errors(
-    home: Path, tmp_path: Path, chromium: str
+    stocked_home: Path, tmp_path: Path, chromium: str
 ) -> None:
     from playwright.sync_api import sync_playwright
 

@@ -16,11 +16,17 @@ from bubblewatch.sources import http
 from bubblewatch.sources.providers import FETCHERS
 from bubblewatch.sources.update import UpdateRequest, run_update
 from bubblewatch.store import Store
-from conftest import run_cli
+from conftest import run_cli, stock
 from fakeserver import FakeServer
 
 NVDA_FACTS = "/api/xbrl/companyfacts/CIK0001045810.json"
 LIVE = ("sec_facts", "sec_metrics", "fred_observations", "bea_nipa", "prices")
+
+
+@pytest.fixture
+def home(home: Path, store_template: Path) -> Path:
+    """The test's own BUBBLEWATCH_HOME, holding a copy of the shipped-snapshot store."""
+    return stock(home, store_template)
 
 
 @pytest.fixture
