@@ -22,6 +22,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from bubblewatch.data import SCHEMAS
+
 #: Curated entity name -> ticker, for the companies of the ``financials`` table.
 CURATED_ENTITIES: Mapping[str, str] = {
     "Microsoft": "MSFT",
@@ -188,16 +190,7 @@ def recite_from_sec(
     return out, pd.DataFrame(list(sources.values()), columns=_SOURCE_COLUMNS)
 
 
-_SOURCE_COLUMNS = [
-    "source_id",
-    "publisher",
-    "title",
-    "url",
-    "published",
-    "retrieved",
-    "locator",
-    "terms",
-]
+_SOURCE_COLUMNS = list(SCHEMAS["sources"].column_names)
 
 
 def _empty_sources() -> pd.DataFrame:
