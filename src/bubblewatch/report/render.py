@@ -33,6 +33,7 @@ table.claims{border-collapse:collapse;font-size:.85rem}
 table.claims td,table.claims th{border:1px solid #ddd;padding:.25rem .4rem;vertical-align:top}
 footer li{margin-bottom:.3rem;font-size:.85rem}
 #synthesis li{margin-bottom:.35rem}
+.wide{overflow-x:auto;max-width:100%}
 .tally{color:#555;font-size:.85rem}
 .verdict{font-weight:600;white-space:nowrap}
 table.ledger td ul{margin:0;padding-left:1rem}
@@ -175,7 +176,7 @@ def _changes_rows(assessment: Assessment) -> tuple[str, list[dict[str, str]]]:
 
 def _changes_html(assessment: Assessment) -> str:
     head, rows = _changes_rows(assessment)
-    table = _table_html(pd.DataFrame(rows)) if rows else ""
+    table = f'<div class="wide">{_table_html(pd.DataFrame(rows))}</div>' if rows else ""
     return (
         '<div id="changes" class="synthesis"><h2>What changed since the last vintage</h2>'
         f"<p>{_esc(head)}</p>{table}</div>"
