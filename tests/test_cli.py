@@ -8,6 +8,7 @@ behaves the same: the report, an unknown table (exit 2), data verify, import and
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -509,13 +510,18 @@ def test_power_grid_and_conversions(home: Path) -> None:
 def test_gdp_reproduces_furman_and_the_split(home: Path) -> None:
     proc = run_cli("gdp")
     assert proc.returncode == 0, proc.stderr
-    assert "92% of growth" in proc.stdout and "not a counterfactual" in proc.stdout
-    doc = json.loads(run_cli("gdp", "--json").stdout)
+    assert re.search(r"IT share of growth, 2024Q4-2025Q2\s+92\.1%", proc.stdout)
+    assert "not a counterfactual" in proc.stdout
+    doc = json.loads(run_cli("gdp", "--json").stdout)["model"]
     assert doc["furman"]["published"] == {"share": 92.0, "growth_excluding": 0.1}
     assert doc["speakers_split"]["pce"] == pytest.approx(1.06, abs=0.01)
     assert {"levels", "split", "furman", "yoy", "then"} <= set(doc["sources"])
     h2 = json.loads(run_cli("gdp", "--json", "--half", "2025H2").stdout)
-    assert h2["half"] == "2025H2" and h2["furman"]["recomputed"]["start"] == "2025Q2"
+    assert h2["params"] == {"half": "2025H2"}
+    assert (
+        h2["model"]["half"] == "2025H2" and h2["model"]["furman"]["recomputed"]["start"] == "2025Q2"
+    )
+    assert json.loads(run_cli("gdp", "--json", "--set", "half=2025H2").stdout) == h2
     for args in (("--half", "2025H3"), ("--half", "2019H1"), ("--half", "soon")):
         proc = run_cli("gdp", *args)
         assert proc.returncode == 2, (args, proc.stderr)

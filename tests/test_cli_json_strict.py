@@ -167,7 +167,7 @@ def test_update_and_reconcile_print_strict_json(
 
 
 def test_figures_undefined_on_the_shipped_data_are_null_with_a_reason(runner: Any) -> None:
-    gdp = runner("gdp", "--json")
+    gdp = runner("gdp", "--json")["model"]
     yoy = [r["info_processing_equipment"] for r in gdp["tech_investment_yoy"]]
     assert None in yoy and any(isinstance(v, float) for v in yoy)
     assert gdp["tech_investment_yoy_note"].startswith("four-quarter growth is null where")

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from bubblewatch import __version__, cli_claims, cli_macro, cli_update
+from bubblewatch import __version__, cli_arguments, cli_claims, cli_macro, cli_update
 from bubblewatch._assignments import parse_floats
 from bubblewatch._io import write_text_atomic
 from bubblewatch._json import emit as emit_json
@@ -941,7 +941,6 @@ def revenue_gap_command(
 
 
 app.command("power")(cli_macro.power_command)
-app.command("gdp")(cli_macro.gdp_command)
 app.command("cycles")(cli_macro.cycles_command)
 app.command("claims")(cli_claims.claims_command)
 app.command("update")(cli_update.update_command)
@@ -954,6 +953,7 @@ def main(argv: list[str] | None = None) -> None:
     Usage errors are reported by the command-line parser itself (exit 2).
     """
     try:
+        cli_arguments.add_commands(app)
         app(args=argv, prog_name="bubblewatch")
     except BubblewatchError as exc:
         sys.stderr.write(f"error: {exc}\n")

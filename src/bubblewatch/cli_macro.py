@@ -1,4 +1,4 @@
-"""The macro commands of the ``bubblewatch`` CLI: ``gdp``, ``cycles`` and ``power``.
+"""The macro commands of the ``bubblewatch`` CLI: ``cycles`` and ``power``.
 
 Thin adapters over :mod:`bubblewatch.models.macro`, :mod:`bubblewatch.models.cycles` and
 :mod:`bubblewatch.models.power`; :mod:`bubblewatch.cli` registers them on the app.
@@ -83,40 +83,6 @@ def power_command(
     out.print("\nConversion assumptions:")
     _print_frame(
         pd.DataFrame([a.to_dict() for a in result.conversion.assumptions.values()]), digits=4
-    )
-
-
-def gdp_command(
-    half: Annotated[
-        str, typer.Option("--half", help="Half-year for the split and Furman's arithmetic.")
-    ] = "2025H1",
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """AI-related investment in US real GDP growth: contributions, Furman's 0.1%, the split."""
-    from bubblewatch.models import gdp
-
-    with Store.open() as store:
-        macro = store.read("macro")
-    result = gdp.view(macro, half)
-    if as_json:
-        emit_json(result.to_dict())
-        return
-    out.print(result.summary(), highlight=False, soft_wrap=True)
-    out.print(
-        "\n(Growth without a component is arithmetic, not a counterfactual: without the "
-        "investment, other spending and imports would not have stayed as they were.)",
-        highlight=False,
-        soft_wrap=True,
-    )
-    out.print("\nContributions to real GDP growth (pp, SAAR):")
-    _print_frame(result.contributions.reset_index(names="period"), digits=2)
-    out.print("\nFour-quarter growth of real IT investment (%):")
-    _print_frame(result.yoy.dropna(how="all").tail(12).reset_index(names="period"))
-    if len(result.published_checks):
-        out.print("\nComputed against BEA's published contributions:")
-        _print_frame(result.published_checks, digits=2)
-    out.print(
-        "\nSources: " + ", ".join(dict.fromkeys(s for v in result.sources.values() for s in v))
     )
 
 

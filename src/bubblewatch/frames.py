@@ -40,7 +40,7 @@ def claim_sources(claims: pd.DataFrame, *claim_ids: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(rows.astype(str)))
 
 
-HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
+from bubblewatch.universe import HYPERSCALERS  # noqa: E402  (re-exported)
 
 
 def hyperscaler_years(

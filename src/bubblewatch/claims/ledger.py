@@ -10,10 +10,10 @@ from typing import Any
 
 import pandas as pd
 
+from bubblewatch.arguments.session import ArgumentError, Session
 from bubblewatch.claims import checks as _checks  # noqa: F401  (registers every check)
-from bubblewatch.claims.as_of import known_as_of
 from bubblewatch.claims.findings import Finding, MissingEvidenceError
-from bubblewatch.claims.registry import CHECKS, Check, Claim, Tables
+from bubblewatch.claims.registry import CHECKS, Check, Claim
 from bubblewatch.claims.verdicts import SCALE, Verdict
 from bubblewatch.errors import CheckError, DataError, SpecificationError
 
@@ -112,7 +112,7 @@ class Ledger:
         }
 
 
-def _finding(check: Check, tables: Tables, claim: Claim, as_of: date) -> Finding:
+def _finding(check: Check, session: Session, claim: Claim, as_of: date) -> Finding:
     if check.test is None:
         return Finding(
             Verdict.NOT_VERIFIABLE,
@@ -121,7 +121,7 @@ def _finding(check: Check, tables: Tables, claim: Claim, as_of: date) -> Finding
             as_of,
         )
     try:
-        verdict, reason, evidence = check.test(tables, claim)
+        verdict, reason, evidence = check.test(session, claim)
         return Finding(verdict, reason, evidence, as_of)
     except MissingEvidenceError as exc:
         return Finding(
@@ -133,7 +133,8 @@ def _finding(check: Check, tables: Tables, claim: Claim, as_of: date) -> Finding
     except Exception as exc:
         # Only absent data make a claim "not verifiable"; anything else stops the run.
         raise CheckError(
-            f"claim {claim.claim_id} ({claim.section}): check failed: {type(exc).__name__}: {exc}"
+            f"claim {claim.claim_id} ({claim.section}): check failed: "
+            + (str(exc) if isinstance(exc, ArgumentError) else f"{type(exc).__name__}: {exc}")
         ) from exc
 
 
@@ -144,12 +145,16 @@ def latest_date(tables: Mapping[str, pd.DataFrame]) -> date:
     return latest
 
 
-def ledger(tables: Mapping[str, pd.DataFrame], as_of: date | None = None) -> Ledger:
+def ledger(source: Session | Mapping[str, pd.DataFrame], as_of: date | None = None) -> Ledger:
     """Judge every claim of the ``claims`` table as of its own date and as of ``as_of``.
 
-    ``as_of`` defaults to the latest date in the store. A claim with no registered check is a
-    :class:`DataError`: every claim C01–C35 has one.
+    ``source`` is a :class:`~bubblewatch.arguments.Session` (the report shares its own, so no
+    argument is analysed twice) or the store's tables. ``as_of`` defaults to the latest date in
+    the store. A claim with no registered check is a :class:`DataError`: every claim C01–C35
+    has one.
     """
+    session = source if isinstance(source, Session) else Session(source)
+    tables = session.tables
     claims = [Claim.from_row(row) for row in tables["claims"].to_dict(orient="records")]
     unchecked = [c.claim_id for c in claims if c.claim_id not in CHECKS]
     if unchecked:
@@ -160,16 +165,14 @@ def ledger(tables: Mapping[str, pd.DataFrame], as_of: date | None = None) -> Led
         raise SpecificationError(
             f"--as-of {as_of:%Y-%m-%d} is before the first claim ({earliest:%Y-%m-%d})"
         )
-    known_now = known_as_of(tables, now)
-    by_date: dict[date, dict[str, pd.DataFrame]] = {}
+    known_now = session.as_of(now)
     results = []
     for claim in claims:
         check = CHECKS[claim.claim_id]
-        then_tables = by_date.setdefault(claim.date, known_as_of(tables, claim.date))
         results.append(
             ClaimResult(
                 claim,
-                _finding(check, then_tables, claim, claim.date),
+                _finding(check, session.as_of(claim.date), claim, claim.date),
                 _finding(check, known_now, claim, now),
                 check.would_verify,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 
@@ -13,6 +13,9 @@ from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.verdicts import Verdict
 
 Tables = Mapping[str, pd.DataFrame]
+
+if TYPE_CHECKING:
+    from bubblewatch.arguments.session import Session
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,13 @@ class Answer(NamedTuple):
     evidence: tuple[Figure, ...]
 
 
-Test = Callable[[Tables, Claim], Answer]
+Test = Callable[["Session", Claim], Answer]
+"""A check: grades a claim from the session of the store as known on a date."""
 
 
 @dataclass(frozen=True)
 class Check:
-    """How a claim is tested: a test over the store's tables, and what figure would verify it.
+    """How a claim is tested: a test over a session's results and tables, and what would verify it.
 
     A claim no public figure can test has no test; ``would_verify`` then says what data would.
     A test raises :class:`MissingEvidenceError` when the store lacks its figures (as of the date asked).

@@ -17,16 +17,13 @@ import pandas as pd
 
 from bubblewatch.errors import DataError
 from bubblewatch.sources.sec_metrics import latest
+from bubblewatch.universe import HYPERSCALER_IDS
 
 TOLERANCE_PCT = 0.5
 
 #: Curated entity name -> (ticker, 10-digit CIK).
 ENTITIES: dict[str, tuple[str, str]] = {
-    "Alphabet": ("GOOGL", "0001652044"),
-    "Microsoft": ("MSFT", "0000789019"),
-    "Amazon": ("AMZN", "0001018724"),
-    "Meta": ("META", "0001326801"),
-    "Oracle": ("ORCL", "0001341439"),
+    **HYPERSCALER_IDS,
     "NVIDIA": ("NVDA", "0001045810"),
     "Apple": ("AAPL", "0000320193"),
     "TSMC": ("TSM", "0001046179"),

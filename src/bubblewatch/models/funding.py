@@ -36,8 +36,8 @@ import pandas as pd
 from bubblewatch._json import records
 from bubblewatch.data.units import usd_bn
 from bubblewatch.errors import DataError
+from bubblewatch.universe import HYPERSCALERS
 
-HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
 AI_RAISERS = ("OpenAI", "Anthropic", "xAI", "CoreWeave", "Nebius", "Mistral")
 VENDORS = ("NVIDIA", "AMD", "Broadcom")
 """Chipmakers whose equity stakes in AI labs and neoclouds (their customers) count as vendor

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bubblewatch.report.assessment import Assessment, Evidence, Section, format_value
+from bubblewatch.arguments.result import format_value
+from bubblewatch.report.assessment import Assessment, Evidence, Section
 from bubblewatch.report.build import assess
 from bubblewatch.report.render import to_html, to_json, to_markdown, write_report
 

@@ -2,77 +2,24 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from bubblewatch._json import records
 from bubblewatch._typing import SECTION_IDS, SectionId
+from bubblewatch.arguments.result import KeyFigure
 from bubblewatch.claims import Verdict
 from bubblewatch.errors import ReportError
 from bubblewatch.store import DataVintage
 
-_UNIT_FORMATS: Mapping[str, str] = {
-    "usd_bn": "${:,.1f}bn",
-    "usd_tn": "${:,.2f}tn",
-    "usd_m": "${:,.0f}m",
-    "pct": "{:.1f}%",
-    "pp": "{:+.2f} pp",
-    "gw": "{:,.0f} GW",
-    "twh": "{:,.0f} TWh",
-    "x": "{:.1f}x",
-    "years": "{:.1f} years",
-    "count": "{:,.0f}",
-    "index_points": "{:,.2f}",
-    "usd_per_share": "${:,.2f}",
-    "share": "{:.0%}",
-    "stat": "{:.2f}",
-}
+if TYPE_CHECKING:
+    from bubblewatch.arguments.result import Result
 
-
-def format_value(value: float | str, unit: str) -> str:
-    """Human-readable figure: ``format_value(64.551, "usd_bn") == "$64.6bn"``."""
-    if isinstance(value, str):
-        return value
-    if math.isnan(value):
-        return "n/a"
-    return _UNIT_FORMATS.get(unit, "{:,.2f} " + unit).format(value)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One figure shown in the report, with the sources it rests on."""
-
-    label: str
-    value: float | str
-    unit: str
-    source_ids: tuple[str, ...]
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.source_ids:
-            raise ReportError(f"evidence {self.label!r} has no source")
-
-    @property
-    def display(self) -> str:
-        return format_value(self.value, self.unit)
-
-    def to_dict(self) -> dict[str, Any]:
-        value = self.value
-        if isinstance(value, float) and math.isnan(value):
-            value = None  # type: ignore[assignment]
-        return {
-            "label": self.label,
-            "value": value,
-            "unit": self.unit,
-            "display": self.display,
-            "source_ids": list(self.source_ids),
-            "note": self.note,
-        }
+Evidence = KeyFigure
+"""A figure shown in the report: an argument's :class:`~bubblewatch.arguments.KeyFigure`."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +40,23 @@ class Section:
     detail: Any = field(default=None, compare=False, repr=False)
     """The model result behind the section where the renderers need more than the evidence
     (the claims section carries its :class:`~bubblewatch.claims.Ledger`)."""
+
+    @classmethod
+    def from_result(cls, result: Result, title: str, question: str) -> Section:
+        """The report section of an argument's result: its reading, figures, chart and tables."""
+        charts = result.figures()
+        return cls(
+            result.argument,  # type: ignore[arg-type]
+            title,
+            question,
+            result.reading,
+            result.key_figures,
+            charts[0] if charts else None,
+            extra_source_ids=result.extra_source_ids,
+            headline=result.headline,
+            tables=result.tables,
+            detail=result,
+        )
 
     @property
     def one_line(self) -> str:

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bubblewatch._typing import SECTION_IDS
-from bubblewatch.data import SCHEMAS
+from bubblewatch.arguments import ARGUMENTS, ArgumentError, Session
 from bubblewatch.errors import BubblewatchError, DataError, ReportError, SpecificationError
 from bubblewatch.report.assessment import Assessment, Section
+from bubblewatch.report.claims_section import build_claims
 from bubblewatch.report.sections import BUILDERS
 from bubblewatch.store import Store
 
@@ -18,16 +19,30 @@ def assess(store: Store, progress: Callable[[str], None] | None = None) -> Asses
 
     ``progress`` is called with each section id as it is built (the CLI drives a progress bar).
     """
-    tables = {name: store.read(name) for name in SCHEMAS if name != "series"}
+    session = Session.from_store(store)
+    tables = session.tables
     sections: list[Section] = []
     for section_id in SECTION_IDS:
         try:
-            sections.append(BUILDERS[section_id](tables))
+            if section_id in ARGUMENTS:
+                argument = ARGUMENTS[section_id]
+                sections.append(
+                    Section.from_result(
+                        session.result(section_id), argument.title, argument.question
+                    )
+                )
+            elif section_id == "claims":
+                sections.append(build_claims(session))
+            else:
+                sections.append(BUILDERS[section_id](tables))
         except (SpecificationError, DataError):
             raise  # bad input keeps its own message and exit code
         except Exception as exc:
+            cause = exc.__cause__ if isinstance(exc, ArgumentError) else exc
             detail = (
-                str(exc) if isinstance(exc, BubblewatchError) else f"{type(exc).__name__}: {exc}"
+                str(cause)
+                if isinstance(cause, BubblewatchError) or cause is None
+                else f"{type(cause).__name__}: {cause}"
             )
             raise ReportError(f"section {section_id!r} could not be built: {detail}") from exc
         if progress is not None:

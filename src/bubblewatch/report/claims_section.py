@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from bubblewatch.arguments.session import Session
 from bubblewatch.claims import Verdict, ledger
 from bubblewatch.report.assessment import Evidence, Section
 
@@ -23,8 +24,9 @@ _COLOURS = {
 }
 
 
-def build_claims(t: Tables) -> Section:
-    book = ledger(t)
+def build_claims(source: Session | Tables) -> Section:
+    """The claims section, judged on ``source``'s session (the report's own) or tables."""
+    book = ledger(source)
     counts = book.counts()
     claim_ids = tuple(dict.fromkeys(r.claim.source_id for r in book.results))
     evidence = tuple(

@@ -9,9 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from bubblewatch.frames import HYPERSCALERS, claim_sources, hyperscaler_years
+from bubblewatch.frames import claim_sources, hyperscaler_years
 from bubblewatch.models import cycles
 from bubblewatch.report.assessment import Evidence, Section
+from bubblewatch.universe import HYPERSCALERS
 
 Tables = Mapping[str, pd.DataFrame]
 _LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 60, "b": 40}}

@@ -12,9 +12,10 @@ from plotly.offline import get_plotlyjs
 
 from bubblewatch._io import write_text_atomic
 from bubblewatch._typing import ReportFormat
+from bubblewatch.arguments.result import format_value
 from bubblewatch.claims import SCALE, Ledger
 from bubblewatch.errors import ReportError
-from bubblewatch.report.assessment import Assessment, Evidence, Section, format_value
+from bubblewatch.report.assessment import Assessment, Evidence, Section
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:0 auto;

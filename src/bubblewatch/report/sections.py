@@ -27,7 +27,6 @@ from bubblewatch.report.claims_section import build_claims
 from bubblewatch.report.cycles_section import build_cycles
 from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
-from bubblewatch.report.gdp_section import build_gdp
 from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
 from bubblewatch.report.power_section import build_power
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
@@ -306,6 +305,24 @@ def build_roi(t: Tables) -> Section:
             ("Sequoia's revenue gap recomputed from its published inputs", check.reset_index()),
         ),
     )
+
+
+def from_argument(argument_id: str) -> Callable[[Tables], Section]:
+    """A builder that renders a registered argument's result on the given tables."""
+
+    def build(t: Tables) -> Section:
+        from bubblewatch.arguments import Session, get
+
+        argument = get(argument_id)
+        return Section.from_result(
+            Session(t).result(argument_id), argument.title, argument.question
+        )
+
+    build.__name__ = f"build_{argument_id}"
+    return build
+
+
+build_gdp = from_argument("gdp")
 
 
 BUILDERS: dict[str, Callable[[Tables], Section]] = {

@@ -23,14 +23,11 @@ from datetime import datetime
 import pandas as pd
 
 from bubblewatch.data import SCHEMAS
+from bubblewatch.universe import HYPERSCALER_IDS
 
 #: Curated entity name -> ticker, for the companies of the ``financials`` table.
 CURATED_ENTITIES: Mapping[str, str] = {
-    "Microsoft": "MSFT",
-    "Amazon": "AMZN",
-    "Alphabet": "GOOGL",
-    "Meta": "META",
-    "Oracle": "ORCL",
+    name: ticker for name, (ticker, _cik) in HYPERSCALER_IDS.items()
 }
 
 _USD_SCALE: Mapping[str, tuple[float, str]] = {

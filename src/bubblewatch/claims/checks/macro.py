@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bubblewatch.arguments.gdp import GdpParams
+from bubblewatch.arguments.session import Session
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.registry import (
     Answer,
@@ -19,7 +21,8 @@ from bubblewatch.claims.registry import (
 from bubblewatch.claims.verdicts import Verdict, across_methods, grade, inverse, worst
 from bubblewatch.models import cycles, gdp, power, roi
 
-HALF = "2025H1"
+HALF: str = GdpParams().half
+"""The half-year the GDP claims are judged on: the ``gdp`` argument's default."""
 
 
 GDP_LEVELS = (
@@ -51,21 +54,22 @@ def _absent(rows: pd.DataFrame, series: tuple[str, ...], quarters: list[str]) ->
     return [f"{s} {q}" for s in series for q in quarters if (s, q) not in held]
 
 
-def _gdp_view(t: Tables) -> gdp.GdpView:
-    """The GDP view of :data:`HALF`, or :class:`MissingEvidenceError` when BEA's figures for it
-    are not in the store (as of the date asked)."""
-    macro = t["macro"]
+def _gdp_view(session: Session) -> gdp.GdpView:
+    """The ``gdp`` argument's view at its default half-year, or :class:`MissingEvidenceError`
+    when BEA's figures for that half are not in the store (as of the date asked)."""
+    macro = session.tables["macro"]
     quarters = _half_quarters(HALF)
     computed = macro.loc[macro["source_id"].astype(str).str.startswith("macro_bea_calc_")]
     missing = _absent(macro, GDP_LEVELS, quarters) + _absent(computed, GDP_SPLIT, quarters[1:])
     if missing:
         raise MissingEvidenceError(f"no BEA figures for {', '.join(missing)}")
-    return gdp.view(macro, HALF)
+    view: gdp.GdpView = session.result("gdp").detail
+    return view
 
 
 @check("C19", "BEA contributions of IT equipment, software and data centres to H1 2025 growth")
-def furman(t: Tables, claim: Claim) -> Answer:
-    v = _gdp_view(t)
+def furman(session: Session, claim: Claim) -> Answer:
+    v = _gdp_view(session)
     h, f = v.half_year, v.furman_recomputed
     growth = float(h["gdp_growth"])
     bea_without = float(h["growth_excluding_ai_related"])
@@ -100,8 +104,8 @@ def furman(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C20", "BEA's contributions of consumption and business investment to H1 2025 growth")
-def split(t: Tables, claim: Claim) -> Answer:
-    v = _gdp_view(t)
+def split(session: Session, claim: Claim) -> Answer:
+    v = _gdp_view(session)
     s = v.split
     ids = v.sources["split"]
     evidence = (
@@ -127,8 +131,9 @@ def split(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C21", "real IT-investment growth year by year, 1990s and 2023 on")
-def twenty_percent(t: Tables, claim: Claim) -> Answer:
-    v = _gdp_view(t)
+def twenty_percent(session: Session, claim: Claim) -> Answer:
+    t = session.tables
+    v = _gdp_view(session)
     ipe = v.yoy["info_processing_equipment"].dropna()
     ipe = ipe.loc[[p >= "2023Q1" for p in ipe.index]]
     first = next((p for p, g in ipe.items() if g >= 20.0), None)
@@ -184,7 +189,8 @@ def twenty_percent(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C22", "real residential investment and motor-vehicle output, last three years")
-def cyclicals(t: Tables, claim: Claim) -> Answer:
+def cyclicals(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     macro = t["macro"]
     rows = macro.loc[macro["series"] == "contrib_residential"]
     rows = rows.loc[rows["vintage"].str.startswith("BEA release")]
@@ -218,7 +224,8 @@ def _cycle(t: Tables, metric: str) -> pd.DataFrame:
 
 
 @check("C23", "shale producers' free cash flow, financing and the oil price, year by year")
-def shale_fcf(t: Tables, claim: Claim) -> Answer:
+def shale_fcf(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     fcf = pd.concat([_cycle(t, mt) for mt in ("free_cash_flow_shale33", "free_cash_flow_shale")])
     need(fcf, "shale free cash flow")
     years = fcf.groupby(fcf["year"].astype(int))["value"].first()
@@ -261,7 +268,8 @@ def shale_fcf(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C24", "shale break-evens before and after 2015 (Dallas Fed, Rystad)")
-def breakevens(t: Tables, claim: Claim) -> Answer:
+def breakevens(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     before = _cycle(t, "breakeven_wellhead")
     after = _cycle(t, "breakeven_new_well")
     need(after, "post-2015 new-well break-evens")
@@ -304,7 +312,8 @@ def breakevens(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C26", "OpenAI's stated commitments and the disclosed deals")
-def openai_commitments(t: Tables, claim: Claim) -> Answer:
+def openai_commitments(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     stated = estimate_figure(t, "openai_commitments_2025", "OpenAI's stated commitments")
     deals = t["deals"]
     disclosed = deals.loc[
@@ -330,7 +339,8 @@ def openai_commitments(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C28", "OpenAI's revenue and its own revenue projections")
-def openai_revenue(t: Tables, claim: Claim) -> Answer:
+def openai_revenue(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     target = estimate_figure(t, "openai_revenue_target_2027", "OpenAI's revenue target for 2027")
     est = t["estimates"]
     actual = est.loc[est["metric"].eq("revenue") & est["subject"].str.startswith("OpenAI")]
@@ -380,7 +390,8 @@ def _outlook(t: Tables) -> power.Outlook:
 
 
 @check("C32", "published US data-centre capacity added per year")
-def build_rate(t: Tables, claim: Claim) -> Answer:
+def build_rate(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     o = _outlook(t)
     latest, built = o.latest_builds()
     if not built:
@@ -404,7 +415,8 @@ def build_rate(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C33", "sourced demand forecasts against build rates, to 2030")
-def power_gap(t: Tables, claim: Claim) -> Answer:
+def power_gap(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     o = _outlook(t)
     annual = o.grid["annual_gap_gw"]
     total = o.grid[o.shortfall_column]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bubblewatch.arguments.session import Session
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.registry import (
     Answer,
@@ -15,7 +16,8 @@ from bubblewatch.claims.registry import (
     qualitative,
 )
 from bubblewatch.claims.verdicts import Verdict, across_methods, grade, worst
-from bubblewatch.frames import HYPERSCALERS, hyperscaler_years, market_series
+from bubblewatch.frames import hyperscaler_years, market_series
+from bubblewatch.universe import HYPERSCALERS
 
 
 def _series(t: Tables, series: str, field: str) -> tuple[pd.Series, str]:
@@ -24,7 +26,8 @@ def _series(t: Tables, series: str, field: str) -> tuple[pd.Series, str]:
 
 
 @check("C01", "CME FedWatch probabilities of a December 2025 cut around the claim's date")
-def fed_cut_odds(t: Tables, claim: Claim) -> Answer:
+def fed_cut_odds(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     est = t["estimates"]
     rows = need(est.loc[est["metric"] == "fed_cut_probability"], "December 2025 cut odds")
     row = rows.sort_values("date").iloc[-1]
@@ -45,7 +48,8 @@ def fed_cut_odds(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C02", "the Nasdaq-100's forward P/E on the claim's date and at its 2021 peak")
-def nasdaq_valuation(t: Tables, claim: Claim) -> Answer:
+def nasdaq_valuation(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     pe, _ = _series(t, "NDX", "forward_pe")
     rows = t["market"].loc[
         (t["market"]["series"] == "NDX") & (t["market"]["field"] == "forward_pe")
@@ -100,7 +104,8 @@ def nasdaq_valuation(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C03", "Nasdaq-100 constituents' aggregate earnings growth (index EPS, y/y)")
-def earnings_growth(t: Tables, claim: Claim) -> Answer:
+def earnings_growth(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     earnings, src = _series(t, "SP500", "earnings")
     if len(earnings) < 13:
         raise MissingEvidenceError("fewer than 13 months of S&P 500 earnings")
@@ -145,7 +150,8 @@ def earnings_growth(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C04", "daily bitcoin and gold prices (and futures open interest) for October-November 2025")
-def deleveraging(t: Tables, claim: Claim) -> Answer:
+def deleveraging(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     evidence, falls = [], {}
     for asset, high_id, low_id in (
         ("Bitcoin", "bitcoin_record_2025", "bitcoin_price_20251118"),
@@ -172,7 +178,8 @@ qualitative(
 
 
 @check("C06", "Scion's 13F put positions and the premium paid for them")
-def burry_puts(t: Tables, claim: Claim) -> Answer:
+def burry_puts(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     paid = estimate_figure(
         t, "burry_pltr_put_premium", "Premium Burry says he paid for Palantir puts"
     )
@@ -189,7 +196,8 @@ def burry_puts(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C29", "NVIDIA's closing price on the claim's date")
-def nvidia_price(t: Tables, claim: Claim) -> Answer:
+def nvidia_price(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     prices, src = _series(t, "NVDA", "daily_adj_close")
     on = prices.loc[: pd.Timestamp(claim.date)]
     need(on.to_frame(), "NVIDIA price on or before the claim's date")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bubblewatch.arguments.session import Session
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.registry import (
     Answer,
@@ -19,10 +20,11 @@ from bubblewatch.claims.registry import (
 from bubblewatch.claims.verdicts import Verdict, grade, worst
 from bubblewatch.models import financing
 from bubblewatch.models.debt import InstrumentMix, instrument_mix
-from bubblewatch.models.funding import HYPERSCALERS, funding
+from bubblewatch.models.funding import funding
 from bubblewatch.models.gpu.defaults import CHIP, trend
+from bubblewatch.universe import HYPERSCALERS
 
-SERVER_PLATFORMS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
+SERVER_PLATFORMS = HYPERSCALERS
 LOOP = ("NVIDIA", "OpenAI", "Oracle")
 
 
@@ -53,7 +55,8 @@ def _lives(t: Tables, companies: tuple[str, ...]) -> pd.DataFrame:
 
 
 @check("C09", "the useful lives of servers in Microsoft's, Alphabet's and Amazon's 10-Ks")
-def three_platform_lives(t: Tables, claim: Claim) -> Answer:
+def three_platform_lives(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     lives = _lives(t, ("Microsoft", "Alphabet", "Amazon"))
     if len(lives) < 3:
         raise MissingEvidenceError("server lives for all of Microsoft, Alphabet and Amazon")
@@ -81,7 +84,8 @@ def three_platform_lives(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C10", "server and GPU useful lives of every large platform, from their filings")
-def platform_average_life(t: Tables, claim: Claim) -> Answer:
+def platform_average_life(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     lives = _lives(t, SERVER_PLATFORMS)
     latest = float(lives["latest_life"].mean())
     first = float(lives["first_life"].mean())
@@ -108,7 +112,8 @@ def platform_average_life(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C11", "Google's statement on its TPUs' age and utilisation; fleet-mix disclosures")
-def old_tpus(t: Tables, claim: Claim) -> Answer:
+def old_tpus(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     fig = estimate_figure(t, "vahdat_2025_tpu_age", "Oldest TPU generation still fully used")
     verdict = Verdict.SUPPORTED if float(fig.value) >= 7.0 else Verdict.OVERSTATED
     return Answer(
@@ -120,7 +125,8 @@ def old_tpus(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C12", "dated H100 on-demand rental quotes")
-def h100_rents(t: Tables, claim: Claim) -> Answer:
+def h100_rents(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     accel = t["accelerators"]
     quotes = accel.loc[(accel["item"] == CHIP) & (accel["metric"] == "rental_usd_per_gpu_hour")]
     if len(quotes) < 3 or quotes["date"].nunique() < 2:
@@ -156,7 +162,8 @@ def h100_rents(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C13", "the deal table's legs NVIDIA→OpenAI, OpenAI→Oracle, Oracle→NVIDIA")
-def debt_circle(t: Tables, claim: Claim) -> Answer:
+def debt_circle(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     deals = t["deals"]
     loops = financing.cycles(financing.network(deals))
     loop = next((c for c in loops if set(c.firms) == set(LOOP) and len(c.firms) == 3), None)
@@ -199,7 +206,8 @@ def debt_circle(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C14", "the form of payment in each deal of the loop (cash equity, shares, warrants)")
-def binding_allies(t: Tables, claim: Claim) -> Answer:
+def binding_allies(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     deals = t["deals"]
     cash = deals.loc[
         (deals["party_a"] == "NVIDIA")
@@ -231,7 +239,8 @@ def binding_allies(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C15", "hyperscalers' operating cash flow against capex, and outside money raised")
-def outside_money(t: Tables, claim: Claim) -> Answer:
+def outside_money(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     fin = t["financials"]
     need(
         fin.loc[
@@ -279,7 +288,8 @@ def _instrument_mix(t: Tables) -> InstrumentMix:
 
 
 @check("C16", "covenants and spreads of AI-related bonds and private loans")
-def ig_standard(t: Tables, claim: Claim) -> Answer:
+def ig_standard(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     mix = _instrument_mix(t)
     ig, private = mix.hyperscaler_ig_share, mix.other_risky_share
     hyper_ids, other_ids = mix.hyperscaler_sources, mix.other_sources
@@ -303,7 +313,8 @@ def ig_standard(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C17", "hyperscaler contracts with neoclouds and the neoclouds' debt")
-def neoclouds(t: Tables, claim: Claim) -> Answer:
+def neoclouds(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     deals, debt = t["deals"], t["debt"]
     neo = set(debt.loc[debt["issuer_type"] == "neocloud", "issuer"].str.split(" ").str[0])
     neo |= {"CoreWeave", "Nebius", "IREN"}
@@ -345,7 +356,8 @@ qualitative(
 
 
 @check("C25", "the Hyperion joint venture's ownership split")
-def hyperion_split(t: Tables, claim: Claim) -> Answer:
+def hyperion_split(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     fig = estimate_figure(t, "hyperion_outside_ownership", "Hyperion JV owned by outside funds")
     return Answer(
         grade(80.0, float(fig.value)),
@@ -356,7 +368,8 @@ def hyperion_split(t: Tables, claim: Claim) -> Answer:
 
 
 @check("C27", "published forecasts of cumulative AI data-centre capex to 2030")
-def ai_capex(t: Tables, claim: Claim) -> Answer:
+def ai_capex(session: Session, claim: Claim) -> Answer:
+    t = session.tables
     est = t["estimates"]
     rows = need(est.loc[est["metric"] == "ai_capex_cumulative"], "forecasts of cumulative AI capex")
     values = rows["value"].to_numpy(dtype=float) / 1000.0

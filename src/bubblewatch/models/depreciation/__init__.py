@@ -17,8 +17,7 @@ from bubblewatch.models.depreciation.schedule import (
     schedule,
 )
 from bubblewatch.models.depreciation.sensitivity import ProfitSensitivity, sensitivity
-
-HYPERSCALERS = ("Microsoft", "Alphabet", "Amazon", "Meta", "Oracle")
+from bubblewatch.universe import HYPERSCALERS
 
 
 def hyperscaler_inputs(

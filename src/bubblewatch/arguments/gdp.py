@@ -1,113 +1,171 @@
-"""The ``gdp`` section: AI-related investment in US growth, Furman's 0.1% and the speakers' split."""
+"""The ``gdp`` argument: is AI capex carrying US GDP growth?
+
+BEA's contributions of IT equipment, software and data centres to real GDP growth, Furman's
+chained-dollar arithmetic (C19) and the speakers' consumer/business split (C20), from
+:func:`bubblewatch.models.gdp.view`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from bubblewatch.arguments.params import Params, knob
+from bubblewatch.arguments.registry import Argument, Tables, register
+from bubblewatch.arguments.result import KeyFigure, Result
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import gdp
-from bubblewatch.report.assessment import Evidence, Section
 
-Tables = Mapping[str, pd.DataFrame]
 _LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 60, "b": 40}}
 
 
-def build_gdp(t: Tables, half: str = "2025H1") -> Section:
-    v = gdp.view(t["macro"], half)
+@dataclass(frozen=True)
+class GdpParams(Params):
+    argument = "gdp"
+    half: str = knob(
+        "2025H1",
+        unit="half-year",
+        doc="Half-year of the speakers' split and Furman's arithmetic (e.g. 2025H1).",
+        pattern=r"(?i)(19|20)\d\dH[12]",
+    )
+
+
+def analyze(t: Tables, p: GdpParams) -> Result:
+    v = gdp.view(t["macro"], p.half)
     h, f, s, src = v.half_year, v.furman_recomputed, v.split, v.sources
-    claims = t["claims"]
     c = v.contributions
     latest = c.index[-1]
-    yoy = v.yoy
+    both = v.yoy["ipe_and_software"].dropna()
     ipe_runs = v.runs_now.loc[v.runs_now["series"] == "info_processing_equipment"]
-    both = yoy["ipe_and_software"].dropna()
     then = v.then.loc[v.then["series"] == "it_real_growth_avg_1995_2000"]
-    evidence: tuple[Evidence, ...] = (
-        Evidence(
+    figures: tuple[KeyFigure, ...] = (
+        KeyFigure(
             f"Real GDP growth, {v.half} (SAAR, mean of quarters)",
             s["gdp_growth"],
             "pct",
             src["split"],
+            claim_id="C20",
         ),
-        Evidence(f"Contribution of consumer spending, {v.half}", s["pce"], "pp", src["split"]),
-        Evidence(
+        KeyFigure(
+            f"Contribution of consumer spending, {v.half}",
+            s["pce"],
+            "pp",
+            src["split"],
+            claim_id="C20",
+        ),
+        KeyFigure(
             f"Contribution of business fixed investment, {v.half}",
             s["business_investment"],
             "pp",
             src["split"],
+            claim_id="C20",
         ),
-        Evidence(
+        KeyFigure(
             f"Contribution of IT equipment, software and data centres, {v.half}",
             float(h["ai_related"]),
             "pp",
             src["levels"],
             f"{h['ai_related'] / h['gdp_growth']:.0%} of growth, BEA's chain-type formula",
         ),
-        Evidence(
+        KeyFigure(
             f"Growth without them, {v.half} (arithmetic, not a counterfactual)",
             float(h["growth_excluding_ai_related"]),
             "pct",
             src["levels"],
+            claim_id="C19",
         ),
-        Evidence(
+        KeyFigure(
             f"Furman's arithmetic recomputed: IT share of growth, {f.start}-{f.end}",
             100 * f.share_of_growth,
             "pct",
             src["levels"],
             "change in chained dollars of IT equipment and software over that of real GDP",
         ),
-        Evidence(
+        KeyFigure(
             f"Furman's arithmetic recomputed: growth without IT, {f.start}-{f.end}",
             f.growth_excluding,
             "pct",
             src["levels"],
+            claim_id="C19",
         ),
-        Evidence(
+        KeyFigure(
             "Furman's published figure (C19)",
             v.furman_published.get("growth_excluding", float("nan")),
             "pct",
             src["furman"],
+            claim_id="C19",
         ),
-        Evidence(
+        KeyFigure(
             "Claimed split (C20)",
             "~2% growth: ~1 pp consumers, ~1 pp business",
             "text",
-            claim_sources(claims, "C20"),
+            claim_sources(t["claims"], "C20"),
+            claim_id="C20",
         ),
-        Evidence(
+        KeyFigure(
             f"Contribution of IT equipment, software and data centres, {latest}",
             float(c.loc[latest, "ai_related"]),
             "pp",
             src["levels"],
         ),
-        Evidence(
+        KeyFigure(
             f"Real IT equipment and software, growth over four quarters, {both.index[-1]}",
             float(both.iloc[-1]),
             "pct",
             src["yoy"],
             f"peak {both.max():.1f}% in {both.idxmax()}",
+            claim_id="C21",
         ),
-        Evidence(
+        KeyFigure(
             "Quarters since 2008 with real IT equipment alone up >= 20% over four quarters",
             float(ipe_runs["length"].sum()),
             "count",
             src["yoy"],
             ", ".join(f"{a}-{b}" for a, b in zip(ipe_runs["first"], ipe_runs["last"], strict=True)),
+            claim_id="C21",
         ),
     )
     if len(then):
-        evidence += (
-            Evidence(
+        figures += (
+            KeyFigure(
                 "Real IT investment growth, 1995-2000 average (then)",
                 float(then["value"].iloc[0]),
                 "pct",
                 tuple(then["source_id"].astype(str)),
+                claim_id="C21",
             ),
         )
+    share = h["ai_related"] / h["gdp_growth"]
+    reading = (
+        f"In {v.half} growth was {s['gdp_growth']:.1f}%, with {s['pce']:.1f} pp from consumers and "
+        f"{s['business_investment']:.1f} pp from business investment; IT equipment, software and data "
+        f"centres added {h['ai_related']:.2f} pp ({share:.0%}) by BEA's formula, while Furman's "
+        f"chained-dollar arithmetic gives {f.share_of_growth:.0%} and {f.growth_excluding:.1f}% without "
+        f"them, and real IT equipment grew 20% or more over four quarters in {len(ipe_runs)} "
+        f"stretch{'es' if len(ipe_runs) != 1 else ''} since 2024 against 24% a year in 1995-2000."
+    )
+    return Result(
+        "gdp",
+        p,
+        reading,
+        figures,
+        tables=(
+            (
+                "IT contributions to real GDP growth by quarter (pp, SAAR)",
+                c.round(3).reset_index(names="period"),
+            ),
+            ("Computed IT contributions against BEA's published figures", v.published_checks),
+        ),
+        headline=3,
+        detail=v,
+    )
+
+
+def chart(r: Result) -> list[go.Figure]:
+    v: gdp.GdpView = r.detail
+    c, yoy = v.contributions, v.yoy
     fig = make_subplots(
         rows=1,
         cols=2,
@@ -139,29 +197,18 @@ def build_gdp(t: Tables, half: str = "2025H1") -> Section:
         )
     fig.add_hline(y=gdp.RUN_THRESHOLD, line_dash="dot", line_color="red", row=1, col=2)
     fig.update_layout(**_LAYOUT, height=440, barmode="relative")
-    share = h["ai_related"] / h["gdp_growth"]
-    reading = (
-        f"In {v.half} growth was {s['gdp_growth']:.1f}%, with {s['pce']:.1f} pp from consumers and "
-        f"{s['business_investment']:.1f} pp from business investment; IT equipment, software and data "
-        f"centres added {h['ai_related']:.2f} pp ({share:.0%}) by BEA's formula, while Furman's "
-        f"chained-dollar arithmetic gives {f.share_of_growth:.0%} and {f.growth_excluding:.1f}% without "
-        f"them, and real IT equipment grew 20% or more over four quarters in {len(ipe_runs)} "
-        f"stretch{'es' if len(ipe_runs) != 1 else ''} since 2024 against 24% a year in 1995-2000."
+    return [fig]
+
+
+ARGUMENT = register(
+    Argument(
+        id="gdp",
+        title="Is AI capex carrying US GDP?",
+        question="How much of US growth comes from consumers, business investment and IT equipment?",
+        params=GdpParams,
+        analyze=analyze,
+        chart=chart,
+        tables=("macro", "claims"),
+        command_help="AI-related investment in US real GDP growth: contributions, Furman's 0.1%, the split.",
     )
-    checks = v.published_checks
-    return Section(
-        "gdp",
-        "Is AI capex carrying US GDP?",
-        "How much of US growth comes from consumers, business investment and IT equipment?",
-        reading,
-        evidence,
-        fig,
-        headline=3,
-        tables=(
-            (
-                "IT contributions to real GDP growth by quarter (pp, SAAR)",
-                c.round(3).reset_index(names="period"),
-            ),
-            ("Computed IT contributions against BEA's published figures", checks),
-        ),
-    )
+)

@@ -1,0 +1,195 @@
+"""What an argument's analysis returns: its reading, key figures, named tables and model output.
+
+A :class:`Result` is immutable and self-describing: the params and data vintage that made it, the
+reading computed from the figures, each key figure with its source ids (and the claim it tests,
+where it tests one), named tables, charts (built on demand by the argument's ``chart``), a text
+summary, a long frame and strict JSON (no NaN or Infinity anywhere: ``null`` with a reason).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from bubblewatch._json import records, strict
+from bubblewatch.errors import ReportError
+
+if TYPE_CHECKING:
+    from bubblewatch.arguments.params import Params
+    from bubblewatch.store import DataVintage
+
+_UNIT_FORMATS: Mapping[str, str] = {
+    "usd_bn": "${:,.1f}bn",
+    "usd_tn": "${:,.2f}tn",
+    "usd_m": "${:,.0f}m",
+    "pct": "{:.1f}%",
+    "pp": "{:+.2f} pp",
+    "gw": "{:,.0f} GW",
+    "twh": "{:,.0f} TWh",
+    "x": "{:.1f}x",
+    "years": "{:.1f} years",
+    "count": "{:,.0f}",
+    "index_points": "{:,.2f}",
+    "usd_per_share": "${:,.2f}",
+    "share": "{:.0%}",
+    "stat": "{:.2f}",
+}
+
+
+def format_value(value: float | str, unit: str) -> str:
+    """Human-readable figure: ``format_value(64.551, "usd_bn") == "$64.6bn"``."""
+    if isinstance(value, str):
+        return value
+    if math.isnan(value):
+        return "n/a"
+    return _UNIT_FORMATS.get(unit, "{:,.2f} " + unit).format(value)
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One figure of an argument, with the sources it rests on and the claim it tests."""
+
+    label: str
+    value: float | str
+    unit: str
+    source_ids: tuple[str, ...]
+    note: str = ""
+    claim_id: str = ""
+    """The claim this figure tests or states (``"C26"``), if any."""
+
+    def __post_init__(self) -> None:
+        if not self.source_ids:
+            raise ReportError(f"figure {self.label!r} has no source")
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.unit)
+
+    @property
+    def is_missing(self) -> bool:
+        return isinstance(self.value, float) and not math.isfinite(self.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        value: Any = self.value
+        out: dict[str, Any] = {
+            "label": self.label,
+            "value": None if self.is_missing else value,
+            "unit": self.unit,
+            "display": self.display,
+            "source_ids": list(self.source_ids),
+            "note": self.note,
+        }
+        if self.claim_id:
+            out["claim_id"] = self.claim_id
+        if self.is_missing:
+            out["value_note"] = self.note or "not available in the data"
+        return out
+
+
+@dataclass(frozen=True)
+class Result:
+    """One argument evaluated on one params set and one data vintage."""
+
+    argument: str
+    params: Params
+    reading: str
+    key_figures: tuple[KeyFigure, ...]
+    tables: tuple[tuple[str, pd.DataFrame], ...] = field(default=(), compare=False, repr=False)
+    headline: int = 0
+    """Index of the key figure that sums the argument up (the scorecard shows it)."""
+    extra_source_ids: tuple[str, ...] = ()
+    detail: Any = field(default=None, compare=False, repr=False)
+    """The model output behind the figures (what claim checks grade), typed per argument."""
+    vintage: DataVintage | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.key_figures and not 0 <= self.headline < len(self.key_figures):
+            raise ReportError(f"{self.argument}: headline {self.headline} is not a key figure")
+
+    def with_vintage(self, vintage: DataVintage | None) -> Result:
+        return replace(self, vintage=vintage)
+
+    @property
+    def one_line(self) -> str:
+        first, sep, _ = self.reading.partition(". ")
+        return first + "." if sep else self.reading
+
+    @property
+    def key_figure(self) -> KeyFigure:
+        return self.key_figures[self.headline]
+
+    def figure(self, label: str) -> KeyFigure:
+        """The key figure whose label starts with ``label``."""
+        for fig in self.key_figures:
+            if fig.label.startswith(label):
+                return fig
+        raise KeyError(f"{self.argument}: no key figure labelled {label!r}")
+
+    def table(self, title: str) -> pd.DataFrame:
+        for name, frame in self.tables:
+            if name == title:
+                return frame
+        raise KeyError(f"{self.argument}: no table titled {title!r}")
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for fig in self.key_figures:
+            for sid in fig.source_ids:
+                seen.setdefault(sid, None)
+        for sid in self.extra_source_ids:
+            seen.setdefault(sid, None)
+        return tuple(seen)
+
+    def figures(self) -> list[Any]:
+        """The argument's Plotly charts, built from this result."""
+        from bubblewatch.arguments.registry import get
+
+        chart = get(self.argument).chart
+        return [] if chart is None else list(chart(self))
+
+    def summary(self) -> str:
+        lines = [f"{self.argument}: {self.reading}", ""]
+        width = max((len(f.label) for f in self.key_figures), default=0)
+        for fig in self.key_figures:
+            tail = f"  [{', '.join(fig.source_ids)}]"
+            note = f"  ({fig.note})" if fig.note else ""
+            lines.append(f"{fig.label:<{width}}  {fig.display}{note}{tail}")
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per key figure."""
+        return pd.DataFrame(
+            [
+                {
+                    "argument": self.argument,
+                    **fig.to_dict(),
+                    "source_ids": ";".join(fig.source_ids),
+                    "claim_id": fig.claim_id,
+                }
+                for fig in self.key_figures
+            ]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Strict-JSON form: params, vintage, reading, key figures, tables and the model output."""
+        detail = self.detail
+        model = detail.to_dict() if hasattr(detail, "to_dict") else None
+        payload: dict[str, Any] = strict(
+            {
+                "argument": self.argument,
+                "params": self.params.to_dict(),
+                "data_vintage": None if self.vintage is None else self.vintage.to_dict(),
+                "reading": self.reading,
+                "headline": self.headline,
+                "key_figures": [fig.to_dict() for fig in self.key_figures],
+                "tables": [{"title": t, "rows": records(frame)} for t, frame in self.tables],
+                "source_ids": list(self.source_ids),
+                "model": model,
+            }
+        )
+        return payload

@@ -1,0 +1,120 @@
+"""``bubblewatch ARGUMENT [--KNOB VALUE] [--set KNOB=VALUE] [--json]``: one command per argument.
+
+Each registered argument gets a command built from its ``Params``: one option per knob (named
+after it, with its unit, range and description as help) and ``--set NAME=VALUE`` for any knob.
+The command asks a :class:`~bubblewatch.arguments.Session` for the result and prints its summary
+and tables, or its strict JSON. No model logic and no domain constants live here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from bubblewatch._json import emit as emit_json
+from bubblewatch.arguments import Argument, Session
+
+out = Console()
+
+
+def _knob_help(row: dict[str, Any]) -> str:
+    if row["choices"]:
+        bounds = "one of " + ", ".join(str(c) for c in row["choices"])
+    elif row["pattern"]:
+        bounds = f"like {row['default']}"
+    elif row["low"] is not None or row["high"] is not None:
+        low = "" if row["low"] is None else f"{row['low']:g}"
+        high = "" if row["high"] is None else f"{row['high']:g}"
+        bounds = f"{low}..{high}"
+    else:
+        bounds = ""
+    unit = f", {row['unit']}" if row["unit"] else ""
+    return f"{row['doc']} (default {row['default']}{unit}{'; ' + bounds if bounds else ''})"
+
+
+def print_result_text(result: Any) -> None:
+    """The result's summary, then each of its named tables."""
+    out.print(result.summary(), highlight=False, soft_wrap=True)
+    for title, frame in result.tables:
+        out.print(f"\n{title}:", highlight=False)
+        out.print(
+            frame.to_string(
+                index=False,
+                float_format=lambda v: f"{v:,.2f}",
+                na_rep="",
+            )
+            if isinstance(frame, pd.DataFrame)
+            else str(frame),
+            highlight=False,
+            soft_wrap=True,
+        )
+    out.print("\nSources: " + ", ".join(result.source_ids), highlight=False, soft_wrap=True)
+
+
+def command_for(argument: Argument) -> Callable[..., None]:
+    """The typer command of ``argument``: one option per knob, ``--set`` and ``--json``."""
+    knobs = argument.params.knobs()
+
+    def command(**options: Any) -> None:
+        assignments = [
+            f"{row['name']}={options[row['name']]}"
+            for row in knobs
+            if options.get(row["name"]) is not None
+        ]
+        assignments += list(options.get("assignments") or [])
+        session = Session.open()
+        result = session.result(argument.id, session.params(argument.id, assignments))
+        if options.get("as_json"):
+            emit_json(result.to_dict())
+            return
+        print_result_text(result)
+
+    parameters = [
+        inspect.Parameter(
+            row["name"],
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None,
+                typer.Option(f"--{row['name'].replace('_', '-')}", help=_knob_help(row)),
+            ],
+        )
+        for row in knobs
+    ]
+    parameters += [
+        inspect.Parameter(
+            "assignments",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                list[str] | None,
+                typer.Option("--set", help="Any knob as NAME=VALUE (repeatable)."),
+            ],
+        ),
+        inspect.Parameter(
+            "as_json",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=Annotated[bool, typer.Option("--json", help="Print strict JSON.")],
+        ),
+    ]
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in parameters}
+    command.__doc__ = argument.command_help or argument.title
+    command.__name__ = f"{argument.id}_command"
+    return command
+
+
+def add_commands(app: typer.Typer, skip: set[str] | None = None) -> None:
+    """Register a command for every registered argument that has none yet on ``app``."""
+    from bubblewatch.arguments import ARGUMENTS
+
+    taken = {c.name for c in app.registered_commands} | (skip or set())
+    for argument_id, argument in ARGUMENTS.items():
+        if argument_id not in taken:
+            app.command(argument_id)(command_for(argument))
