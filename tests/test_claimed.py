@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bubblewatch.claims.claimed import claimed, parse
+from bubblewatch.claims.claimed import claimed, parse, periods
 from bubblewatch.claims.findings import MissingEvidenceError
 from bubblewatch.claims.registry import Claim
 
@@ -36,6 +36,12 @@ def _spans(text: str) -> list[tuple[float, float, str]]:
 )
 def test_quantities_years_and_labels(text: str, expected: list[tuple[float, float, str]]) -> None:
     assert _spans(text) == expected
+
+
+def test_named_quarters_and_halves() -> None:
+    text = "~20% y/y for 6-7 years (dot-com); Q2 2025 first quarter at 20% y/y; H1 2026"
+    assert periods(text) == ("2025Q2", "2026H1")
+    assert periods("Dec 2025 cut odds ~50%") == ()
 
 
 def test_a_bound_and_its_wording() -> None:

@@ -92,6 +92,14 @@ def parse(figures: str) -> tuple[Claimed, ...]:
     return tuple(found)
 
 
+_PERIOD = re.compile(r"\b(?:(?P<q>Q[1-4])|(?P<h>H[12]))\s+(?P<year>(?:19|20)\d\d)\b")
+
+
+def periods(figures: str) -> tuple[str, ...]:
+    """The quarters and half-years a claim names, as ``2025Q2`` / ``2025H1``, in order."""
+    return tuple(f"{m['year']}{m['q'] or m['h']}" for m in _PERIOD.finditer(figures))
+
+
 def claimed(claim: Claim, unit: str | None = None) -> tuple[Claimed, ...]:
     """The quantities ``claim`` states (only those in ``unit`` when given).
 

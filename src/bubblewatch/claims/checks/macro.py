@@ -8,6 +8,7 @@ import pandas as pd
 
 from bubblewatch.arguments.gdp import GdpParams
 from bubblewatch.arguments.session import Session
+from bubblewatch.claims.claimed import claimed, periods
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.registry import (
     Answer,
@@ -93,7 +94,11 @@ def furman(session: Session, claim: Claim) -> Answer:
             note=f"IT share of growth {f.share_of_growth:.0%}",
         ),
     )
-    methods = [grade(0.1, bea_without, scale=growth), grade(0.1, f.growth_excluding, scale=growth)]
+    (said,) = claimed(claim, "pct")
+    methods = [
+        grade(said.value, bea_without, scale=growth),
+        grade(said.value, f.growth_excluding, scale=growth),
+    ]
     return Answer(
         across_methods(methods),
         f"Furman's arithmetic gives {f.growth_excluding:.2f}% without IT ({f.share_of_growth:.0%} "
@@ -119,12 +124,18 @@ def split(session: Session, claim: Claim) -> Answer:
             period=HALF,
         ),
     )
+    (growth,) = claimed(claim, "pct")
+    consumers, business = claimed(claim, "pp")
     verdict = worst(
-        [grade(2.0, s["gdp_growth"]), grade(1.0, s["pce"]), grade(1.0, s["business_investment"])]
+        [
+            grade(growth.value, s["gdp_growth"]),
+            grade(consumers.value, s["pce"]),
+            grade(business.value, s["business_investment"]),
+        ]
     )
     return Answer(
         verdict,
-        f"Growth was {s['gdp_growth']:.1f}%, not ~2%, but the split holds: {s['pce']:.1f} pp from "
+        f"Growth was {s['gdp_growth']:.1f}%, not ~{growth.value:g}%, but the split holds: {s['pce']:.1f} pp from "
         f"consumers and {s['business_investment']:.1f} pp from business investment.",
         evidence,
     )
@@ -134,9 +145,11 @@ def split(session: Session, claim: Claim) -> Answer:
 def twenty_percent(session: Session, claim: Claim) -> Answer:
     t = session.tables
     v = _gdp_view(session)
+    dotcom, _years, threshold = claimed(claim)
+    (named_quarter,) = periods(claim.figures)
     ipe = v.yoy["info_processing_equipment"].dropna()
     ipe = ipe.loc[[p >= "2023Q1" for p in ipe.index]]
-    first = next((p for p, g in ipe.items() if g >= 20.0), None)
+    first = next((p for p, g in ipe.items() if g >= threshold.value), None)
     macro = t["macro"]
     doms = need(
         macro.loc[macro["series"] == "it_real_growth_avg_1995_2000"], "dot-com IT-investment growth"
@@ -151,7 +164,7 @@ def twenty_percent(session: Session, claim: Claim) -> Answer:
             period="1995-2000",
         ),
     ]
-    parts = [grade(20.0, then)]
+    parts = [grade(dotcom.value, then)]
     if first is None:
         peak = ipe.idxmax()
         evidence.append(
@@ -163,22 +176,22 @@ def twenty_percent(session: Session, claim: Claim) -> Answer:
                 period=str(peak),
             )
         )
-        parts.append(grade(20.0, float(ipe.max())))
-        now = f"IT equipment has not yet reached 20% (peak {ipe.max():.1f}% in {peak})"
+        parts.append(grade(threshold.value, float(ipe.max())))
+        now = f"IT equipment has not yet reached {threshold.value:g}% (peak {ipe.max():.1f}% in {peak})"
     else:
         evidence.append(
             Figure(
-                "First quarter since 2023 with real IT equipment up 20% or more",
+                f"First quarter since 2023 with real IT equipment up {threshold.value:g}% or more",
                 float(ipe.loc[first]),
                 "pct",
                 v.sources["yoy"],
                 period=str(first),
             )
         )
-        on_time = first == "2025Q2"
+        on_time = first == named_quarter
         parts.append(Verdict.SUPPORTED if on_time else Verdict.ROUGHLY_RIGHT)
-        now = f"the first quarter at 20% was {first} ({ipe.loc[first]:.1f}%)" + (
-            "" if on_time else ", not 2025Q2"
+        now = f"the first quarter at {threshold.value:g}% was {first} ({ipe.loc[first]:.1f}%)" + (
+            "" if on_time else f", not {named_quarter}"
         )
     return Answer(
         worst(parts),
@@ -198,7 +211,9 @@ def cyclicals(session: Session, claim: Claim) -> Answer:
     gdp_rows = macro.loc[
         (macro["series"] == "gdp_growth") & macro["vintage"].eq(rows["vintage"].iloc[0])
     ]
-    res = rows.set_index("period")["value"].astype(float).sort_index().tail(12)
+    (span,) = claimed(claim, "years")
+    quarters = round(4 * span.value)
+    res = rows.set_index("period")["value"].astype(float).sort_index().tail(quarters)
     growth = gdp_rows.set_index("period")["value"].astype(float).reindex(res.index)
     mean = float(res.mean())
     scale = float(growth.mean()) if growth.notna().all() else 1.0
