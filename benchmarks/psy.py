@@ -15,9 +15,9 @@ import platform
 import time
 from collections.abc import Callable
 
+import exuber
 import numpy as np
 
-import exuber
 from bubblewatch.detect import psy
 from bubblewatch.detect._jit import JIT_ENABLED, thread_count
 

@@ -1,18 +1,24 @@
-"""Where one report run spends its CPU, and how often it calls each model entry point.
+"""Where one report run spends its CPU, and whether any model runs twice on the same input.
 
-Builds every report section on the shipped data twice (the first run warms the compiled
-kernels and caches), and for the second, warm run prints, per section, the CPU seconds it took
-and how many times it called each public function of ``bubblewatch.models`` (and of the
-``detect`` engines), flagging every entry point called more than once with the same section.
-The claims ledger, which the ``claims`` section builds, is measured the same way.
+Builds the whole report on the shipped data the way ``bubblewatch report`` does (one session:
+every argument's result once, then the claims ledger on the store as known on the claim date
+and now) and prints, per argument:
 
-Run: ``python benchmarks/report.py`` (prints a table; ``--json`` prints the figures).
+- the CPU seconds of a warm run (the second run in this process: kernels compiled, caches
+  filled), measured without instrumentation;
+- from a separate instrumented run, how many times it called each model and engine entry
+  point (the public functions of ``bubblewatch.models`` modules and the ``__all__`` of
+  ``bubblewatch.detect`` and the model packages), and how many of those calls repeated an
+  earlier call with equal inputs: work done twice on the same params set.
+
+Run: ``python benchmarks/report.py`` (``--json`` prints the figures).
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import importlib
 import inspect
 import json
@@ -21,42 +27,84 @@ import pkgutil
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 import bubblewatch.detect
 import bubblewatch.models
 
 PACKAGES = (bubblewatch.models, bubblewatch.detect)
 CALLS: Counter[str] = Counter()
+SEEN: dict[str, set[str]] = defaultdict(set)
+REPEATS: Counter[str] = Counter()
+
+
+def _fingerprint(value: Any, depth: int = 0) -> str:
+    """A digest of a call's inputs: equal inputs, equal digests (frames hashed by content)."""
+    if depth > 3:
+        return type(value).__name__
+    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index)):
+        try:
+            content = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        except TypeError:
+            content = value.to_json().encode()
+        return hashlib.sha1(content + repr(getattr(value, "shape", "")).encode()).hexdigest()
+    if isinstance(value, np.ndarray):
+        return hashlib.sha1(value.tobytes() + repr(value.shape).encode()).hexdigest()
+    if isinstance(value, (list, tuple)):
+        return "(" + ",".join(_fingerprint(v, depth + 1) for v in value) + ")"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k}:{_fingerprint(v, depth + 1)}" for k, v in value.items()) + "}"
+    text = repr(value)
+    return text if len(text) < 200 else hashlib.sha1(text.encode()).hexdigest()
 
 
 def _counted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         CALLS[name] += 1
+        key = _fingerprint((args, kwargs))
+        if key in SEEN[name]:
+            REPEATS[name] += 1
+        SEEN[name].add(key)
         return func(*args, **kwargs)
 
-    wrapper.__wrapped_entry_point__ = name  # type: ignore[attr-defined]
     return wrapper
 
 
-def instrument() -> int:
-    """Wrap every public function of the model and engine packages, wherever it is bound."""
-    originals: dict[int, tuple[str, Callable[..., Any]]] = {}
+def entry_points() -> dict[int, tuple[str, Callable[..., Any]]]:
+    """The model and engine entry points: id(function) -> (short name, function)."""
+    found: dict[int, tuple[str, Callable[..., Any]]] = {}
     for package in PACKAGES:
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             module = importlib.import_module(info.name)
-            for attr, value in vars(module).items():
-                if (
-                    inspect.isfunction(value)
-                    and not attr.startswith("_")
-                    and value.__module__ == module.__name__
+            short = module.__name__.removeprefix("bubblewatch.")
+            if info.ispkg:
+                names = getattr(module, "__all__", ())
+            elif any(part.startswith("_") for part in short.split(".")):
+                continue
+            elif hasattr(sys.modules.get(module.__name__.rsplit(".", 1)[0]), "__all__"):
+                continue  # a module of a package with an explicit API: its __all__ counts
+            else:
+                names = [n for n in vars(module) if not n.startswith("_")]
+            home = module.__name__ + ("." if info.ispkg else "")
+            for attr in names:
+                value = getattr(module, attr, None)
+                if inspect.isfunction(value) and (
+                    value.__module__ == module.__name__ or value.__module__.startswith(home)
                 ):
-                    short = module.__name__.removeprefix("bubblewatch.")
-                    originals[id(value)] = (f"{short}.{attr}", value)
-    wrappers = {key: _counted(name, func) for key, (name, func) in originals.items()}
+                    found.setdefault(id(value), (f"{short}.{attr}", value))
+    return found
+
+
+def instrument() -> int:
+    """Wrap every entry point wherever it is bound in a loaded bubblewatch module."""
+    points = entry_points()
+    wrappers = {key: _counted(name, func) for key, (name, func) in points.items()}
     for module in list(sys.modules.values()):
         if not getattr(module, "__name__", "").startswith("bubblewatch"):
             continue
@@ -66,21 +114,36 @@ def instrument() -> int:
     return len(wrappers)
 
 
-def measure() -> list[dict[str, Any]]:
-    from bubblewatch._typing import SECTION_IDS
-    from bubblewatch.data import SCHEMAS
+def run_report() -> list[dict[str, Any]]:
+    """One report run, section by section, on one session: CPU and calls of each."""
+    from bubblewatch.arguments import Session, get
+    from bubblewatch.arguments.registry import section_ids
+    from bubblewatch.report.assessment import Section
+    from bubblewatch.report.claims_section import build_claims
     from bubblewatch.report.sections import BUILDERS
     from bubblewatch.store import Store
 
     with Store.open() as store:
-        tables = {name: store.read(name) for name in SCHEMAS if name != "series"}
+        session = Session.from_store(store)
     rows = []
-    for section_id in SECTION_IDS:
+    for section_id in section_ids():
         CALLS.clear()
+        REPEATS.clear()
+        SEEN.clear()
         start = time.process_time()
-        BUILDERS[section_id](tables)
+        if section_id == "claims":
+            build_claims(session)
+        else:
+            try:
+                argument = get(section_id)
+            except Exception:  # a section still built the old way
+                BUILDERS[section_id](session.tables)
+            else:
+                Section.from_result(session.result(section_id), argument.title, argument.question)
         cpu = time.process_time() - start
-        rows.append({"section": section_id, "cpu_s": cpu, "calls": dict(CALLS)})
+        rows.append(
+            {"section": section_id, "cpu_s": cpu, "calls": dict(CALLS), "repeats": dict(REPEATS)}
+        )
     return rows
 
 
@@ -89,23 +152,39 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     os.environ.setdefault("BUBBLEWATCH_HOME", tempfile.mkdtemp(prefix="bw-bench-"))
-    entry_points = instrument()
-    measure()  # cold: compiles kernels, builds the store
-    rows = measure()
+    run_report()  # cold: compiles kernels, builds the store, fills caches
+    timed = run_report()
+    instrumented = instrument()
+    counted = run_report()
+    rows = [
+        {**t, "calls": c["calls"], "repeats": c["repeats"]}
+        for t, c in zip(timed, counted, strict=True)
+    ]
     total = sum(r["cpu_s"] for r in rows)
+    repeated = sum(sum(r["repeats"].values()) for r in rows)
     if args.json:
-        print(json.dumps({"entry_points": entry_points, "total_cpu_s": total, "sections": rows}))
+        print(
+            json.dumps(
+                {
+                    "entry_points": instrumented,
+                    "total_cpu_s": total,
+                    "repeated_calls": repeated,
+                    "sections": rows,
+                }
+            )
+        )
         return
-    print(f"warm report, {entry_points} model and engine entry points instrumented")
-    print(f"{'section':<14}{'CPU s':>8}  calls (x = called more than once)")
+    print(f"warm report on {os.cpu_count()} cores, {instrumented} entry points instrumented")
+    print(f"{'section':<14}{'CPU s':>8}  calls (r = repeats of an earlier call with equal inputs)")
     for r in rows:
         calls = ", ".join(
-            f"{name}{' x' + str(n) if n > 1 else ''}" for name, n in sorted(r["calls"].items())
+            f"{name}{' x' + str(n) if n > 1 else ''}"
+            + (f" r{r['repeats'][name]}" if r["repeats"].get(name) else "")
+            for name, n in sorted(r["calls"].items())
         )
         print(f"{r['section']:<14}{r['cpu_s']:>8.2f}  {calls}")
-    repeated = sum(1 for r in rows for n in r["calls"].values() if n > 1)
     print(
-        f"{'total':<14}{total:>8.2f}  entry points called more than once in a section: {repeated}"
+        f"{'total':<14}{total:>8.2f}  calls repeating an earlier call with equal inputs: {repeated}"
     )
 
 

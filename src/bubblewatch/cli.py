@@ -22,7 +22,7 @@ from bubblewatch import __version__, cli_arguments, cli_claims, cli_macro, cli_u
 from bubblewatch._assignments import parse_floats
 from bubblewatch._io import write_text_atomic
 from bubblewatch._json import emit as emit_json
-from bubblewatch._typing import SECTION_IDS
+from bubblewatch.arguments.registry import section_ids
 from bubblewatch.errors import (
     BubblewatchError,
     SpecificationError,
@@ -93,7 +93,7 @@ def report(
             disable=quiet or not err.is_terminal,
         ) as bar,
     ):
-        task = bar.add_task("sections", total=len(SECTION_IDS))
+        task = bar.add_task("sections", total=len(section_ids()))
         assessment = assess(
             store, progress=lambda sid: bar.update(task, advance=1, description=sid)
         )
@@ -945,6 +945,7 @@ app.command("cycles")(cli_macro.cycles_command)
 app.command("claims")(cli_claims.claims_command)
 app.command("update")(cli_update.update_command)
 data_app.command("reconcile")(cli_update.reconcile_command)
+cli_arguments.add_commands(app)  # one command per registered argument
 
 
 def main(argv: list[str] | None = None) -> None:

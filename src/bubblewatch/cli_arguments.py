@@ -110,11 +110,25 @@ def command_for(argument: Argument) -> Callable[..., None]:
     return command
 
 
-def add_commands(app: typer.Typer, skip: set[str] | None = None) -> None:
-    """Register a command for every registered argument that has none yet on ``app``."""
+_GENERATED = "__bubblewatch_argument__"
+
+
+def add_commands(app: typer.Typer) -> None:
+    """Give ``app`` a command for every registered argument, and drop those of removed ones.
+
+    Called by :func:`bubblewatch.cli.main` on every run, so an argument registered after import
+    (a plug-in, the worked example of the README) gets its command too.
+    """
     from bubblewatch.arguments import ARGUMENTS
 
-    taken = {c.name for c in app.registered_commands} | (skip or set())
+    app.registered_commands[:] = [
+        c
+        for c in app.registered_commands
+        if getattr(c.callback, _GENERATED, None) in (None, *ARGUMENTS)
+    ]
+    taken = {c.name for c in app.registered_commands}
     for argument_id, argument in ARGUMENTS.items():
         if argument_id not in taken:
-            app.command(argument_id)(command_for(argument))
+            command = command_for(argument)
+            setattr(command, _GENERATED, argument_id)
+            app.command(argument_id)(command)

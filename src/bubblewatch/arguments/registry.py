@@ -70,3 +70,11 @@ def get(argument_id: str) -> Argument:
 def argument_ids() -> tuple[str, ...]:
     """Every registered argument, in report order."""
     return tuple(ARGUMENTS)
+
+
+def section_ids() -> tuple[str, ...]:
+    """The report's sections in order: every argument, then the claims ledger."""
+    from bubblewatch._typing import SECTION_IDS
+
+    legacy = tuple(s for s in SECTION_IDS if s != "claims")
+    return tuple(dict.fromkeys((*legacy, *ARGUMENTS, "claims")))

@@ -8,6 +8,7 @@ date (what the ledger judges a claim against), memoised too.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from datetime import date
@@ -40,10 +41,11 @@ class Session:
         self.tables = tables
         self.vintage = vintage
         self.as_of_date = as_of
-        self._results: dict[tuple[str, Params], Result] = {}
+        self._results: dict[tuple[str, Params, str], Result] = {}
         self._children: dict[date, Session] = {}
+        self._digests: dict[str, str] = {}
         self.evaluations: Counter[str] = Counter()
-        """How many times each argument was analysed (once per params set)."""
+        """How many times each argument was analysed (once per params set and input data)."""
 
     @classmethod
     def from_store(cls, store: Store) -> Session:
@@ -75,11 +77,12 @@ class Session:
             raise SpecificationError(
                 f"{argument_id} takes {argument.params.__name__}, not {type(params).__name__}"
             )
-        key = (argument_id, params)
+        inputs = self._inputs(argument.tables)
+        key = (argument_id, params, "|".join(self._digest(name) for name in inputs))
         if key not in self._results:
             self.evaluations[argument_id] += 1
             try:
-                result = argument.analyze(self.tables, params)
+                result = argument.analyze(inputs, params)
             except BubblewatchError:
                 raise
             except Exception as exc:
@@ -90,12 +93,37 @@ class Session:
         return self._results[key]
 
     def as_of(self, day: date) -> Session:
-        """The child session of the store as known on ``day`` (observations, forecasts, deals)."""
+        """The child session of the store as known on ``day`` (observations, forecasts, deals).
+
+        Children share their parent's results: an argument whose input tables are the same on
+        ``day`` as in an evaluation already made is not analysed again.
+        """
         from bubblewatch.claims.as_of import known_as_of
 
         if day not in self._children:
-            self._children[day] = Session(known_as_of(self.tables, day), self.vintage, day)
+            child = Session(known_as_of(self.tables, day), self.vintage, day)
+            child._results = self._results
+            child.evaluations = self.evaluations
+            self._children[day] = child
         return self._children[day]
+
+    def _inputs(self, names: tuple[str, ...]) -> Mapping[str, pd.DataFrame]:
+        """The tables an argument declares (all of them when it declares none)."""
+        if not names:
+            return self.tables
+        missing = [n for n in names if n not in self.tables]
+        if missing:
+            raise DataError(f"the store has no table {', '.join(missing)}")
+        return {n: self.tables[n] for n in names}
+
+    def _digest(self, name: str) -> str:
+        """A content digest of one table (rows and column names), computed once."""
+        if name not in self._digests:
+            frame = self.tables[name]
+            rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+            head = "\x1f".join(map(str, frame.columns)).encode()
+            self._digests[name] = hashlib.sha1(head + rows.tobytes()).hexdigest()
+        return self._digests[name]
 
 
 __all__ = ["ArgumentError", "DataError", "Session"]

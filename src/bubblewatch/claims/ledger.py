@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from bubblewatch.arguments.registry import section_ids
 from bubblewatch.arguments.session import ArgumentError, Session
 from bubblewatch.claims import checks as _checks  # noqa: F401  (registers every check)
 from bubblewatch.claims.findings import Finding, MissingEvidenceError
@@ -159,6 +160,12 @@ def ledger(source: Session | Mapping[str, pd.DataFrame], as_of: date | None = No
     unchecked = [c.claim_id for c in claims if c.claim_id not in CHECKS]
     if unchecked:
         raise DataError(f"claims without a check: {', '.join(unchecked)}")
+    known = section_ids()
+    stray = [f"{c.claim_id} ({c.section})" for c in claims if c.section not in known]
+    if stray:
+        raise DataError(
+            f"claims of no registered argument: {', '.join(stray)} (arguments: {', '.join(known)})"
+        )
     now = latest_date(tables) if as_of is None else as_of
     earliest = min((c.date for c in claims), default=now)
     if as_of is not None and as_of < earliest:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bubblewatch._json import records
-from bubblewatch._typing import SECTION_IDS, SectionId
+from bubblewatch.arguments.registry import section_ids
 from bubblewatch.arguments.result import KeyFigure
 from bubblewatch.claims import Verdict
 from bubblewatch.errors import ReportError
@@ -26,7 +26,7 @@ Evidence = KeyFigure
 class Section:
     """One argument of the debate: the question, what the data says now, and its evidence."""
 
-    id: SectionId
+    id: str
     title: str
     question: str
     reading: str
@@ -46,7 +46,7 @@ class Section:
         """The report section of an argument's result: its reading, figures, chart and tables."""
         charts = result.figures()
         return cls(
-            result.argument,  # type: ignore[arg-type]
+            result.argument,
             title,
             question,
             result.reading,
@@ -94,8 +94,9 @@ class Assessment:
 
     def __post_init__(self) -> None:
         ids = tuple(s.id for s in self.sections)
-        if ids != SECTION_IDS:
-            raise ReportError(f"sections must be {SECTION_IDS}; found {ids}")
+        expected = section_ids()
+        if ids != expected:
+            raise ReportError(f"sections must be {expected}; found {ids}")
         known = set(self.sources["source_id"])
         for section in self.sections:
             missing = [sid for sid in section.source_ids if sid not in known]

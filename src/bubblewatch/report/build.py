@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bubblewatch._typing import SECTION_IDS
 from bubblewatch.arguments import ARGUMENTS, ArgumentError, Session
+from bubblewatch.arguments.registry import section_ids
 from bubblewatch.errors import BubblewatchError, DataError, ReportError, SpecificationError
 from bubblewatch.report.assessment import Assessment, Section
 from bubblewatch.report.claims_section import build_claims
@@ -22,7 +22,7 @@ def assess(store: Store, progress: Callable[[str], None] | None = None) -> Asses
     session = Session.from_store(store)
     tables = session.tables
     sections: list[Section] = []
-    for section_id in SECTION_IDS:
+    for section_id in section_ids():
         try:
             if section_id in ARGUMENTS:
                 argument = ARGUMENTS[section_id]
