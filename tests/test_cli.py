@@ -459,6 +459,90 @@ def test_deals_and_stress_bad_input_exits_2(home: Path) -> None:
         _no_traceback(proc)
 
 
+def test_stress_defaults_come_from_the_credit_argument(home: Path) -> None:
+    from bubblewatch.arguments.credit import CreditParams
+
+    defaults = CreditParams()
+    plain = json.loads(run_cli("stress", "--json").stdout)
+    assert plain == json.loads(run_cli("stress", "--shock", defaults.shocks, "--json").stdout)
+    assert plain["default_term_years"] == defaults.default_term
+    credit = json.loads(run_cli("credit", "--json").stdout)
+    assert credit["model"]["stress"] == plain
+
+
+def test_circularity_reproduces_the_debates_loop(home: Path) -> None:
+    proc = run_cli("circularity")
+    assert proc.returncode == 0, proc.stderr
+    assert "NVIDIA → OpenAI → Oracle → NVIDIA loop is real" in proc.stdout
+    assert "Closed money loops:" in proc.stdout
+    doc = json.loads(run_cli("circularity", "--json").stdout)
+    assert doc["params"] == {
+        "loop": "NVIDIA,OpenAI,Oracle",
+        "sellers": "Microsoft,Amazon,CoreWeave,Nebius",
+        "backlog_seller": "Oracle",
+        "backlog_buyer": "OpenAI",
+        "max_loop_length": 6,
+    }
+    model = doc["model"]
+    assert model["loop"]["firms"] == ["NVIDIA", "OpenAI", "Oracle"]
+    assert model["loop"]["bottleneck_usd_bn"] == pytest.approx(40.0)
+    assert 0 <= model["binding_deals"]["circular_share"] <= model["all_deals"]["circular_share"]
+    assert [f["claim_id"] for f in doc["key_figures"] if f.get("claim_id")] == ["C13"] * 3
+    short = json.loads(run_cli("circularity", "--json", "--max-loop-length", "3").stdout)
+    assert short["params"]["max_loop_length"] == 3
+    assert all(len(c["firms"]) <= 3 for c in short["model"]["all_deals"]["cycles"])
+    assert (
+        json.loads(run_cli("circularity", "--json", "--set", "max_loop_length=3").stdout) == short
+    )
+    sellers = json.loads(run_cli("circularity", "--json", "--sellers", "CoreWeave").stdout)
+    labels = [f["label"] for f in sellers["key_figures"]]
+    assert any(x.startswith("CoreWeave: contracted sales") for x in labels)
+    assert not any(x.startswith("Microsoft: contracted sales") for x in labels)
+
+
+def test_funding_and_credit_commands_read_their_knobs(home: Path) -> None:
+    proc = run_cli("funding")
+    assert proc.returncode == 0, proc.stderr
+    assert "80% owned by outside funds" in proc.stdout
+    doc = json.loads(run_cli("funding", "--json", "--table-since", "2025").stdout)
+    assert doc["params"] == {"table_since": 2025}
+    rows = doc["tables"][0]["rows"]
+    assert rows and all(int(r["period"][2:]) >= 2025 for r in rows)
+    assert json.loads(run_cli("funding", "--json", "--set", "table_since=2025").stdout) == doc
+    assert {"companies", "ecosystem", "fiscal_year"} <= set(doc["model"])
+    proc = run_cli("credit")
+    assert proc.returncode == 0, proc.stderr
+    assert "Stress: OpenAI pays 60% of a year's binding obligations" in proc.stdout
+    credit = json.loads(run_cli("credit", "--json", "--shocks", "OpenAI=0.5").stdout)
+    assert credit["model"]["stress"]["shocks"] == {"OpenAI": 0.5}
+    assert credit["tables"][0]["title"].startswith("Stress: OpenAI pays 50%")
+    assert 0.9 <= credit["model"]["instrument_mix"]["hyperscaler_ig_share"] <= 1
+    assert json.loads(run_cli("credit", "--json", "--set", "shocks=OpenAI=0.5").stdout) == credit
+    term = json.loads(run_cli("credit", "--json", "--default-term", "7").stdout)
+    assert term["model"]["stress"]["default_term_years"] == 7.0
+
+
+def test_circularity_funding_and_credit_bad_knobs_exit_2_naming_the_knob(home: Path) -> None:
+    for args, knob in (
+        (("circularity", "--max-loop-length", "1"), "max_loop_length"),
+        (("circularity", "--loop", "NVIDIA"), "loop"),
+        (("circularity", "--set", "loops=NVIDIA,OpenAI"), "loops"),
+        (("funding", "--table-since", "1800"), "table_since"),
+        (("credit", "--default-term", "0"), "default_term"),
+        (("credit", "--other-buffer", "-1"), "other_buffer"),
+        (("credit", "--shocks", "OpenAI"), "shocks"),
+        (("credit", "--shocks", "OpenAI=2"), "shocks"),
+        (("credit", "--buffers", "OpenAI=-1"), "buffers"),
+        (("credit", "--statuses", "rumour"), "statuses"),
+        (("credit", "--gauges", "Nobody=XXXX"), "gauges"),
+    ):
+        proc = run_cli(*args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        _no_traceback(proc)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and knob in lines[0], args
+
+
 def test_revenue_gap_reproduces_sequoia_and_is_seeded(home: Path) -> None:
     proc = run_cli("revenue-gap", "--draws", "2000")
     assert proc.returncode == 0, proc.stderr

@@ -41,6 +41,9 @@ ARGS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("revenue-gap",): ("--draws", "200"),
     ("power",): (),
     ("gdp",): (),
+    ("circularity",): (),
+    ("funding",): (),
+    ("credit",): (),
     ("cycles",): ("--draws", "50"),
     ("claims",): (),
     ("update",): ("--only", "sec", "--tickers", "GOOGL"),
@@ -290,6 +293,41 @@ def test_depreciation_stress_cycles_and_gdp_on_extreme_values(
         )
     for half, named in (("2025h2", ""), ("1900H1", "1900Q1"), ("2025H3", "2025H3")):
         outcomes.add(assert_strict_or_refused(capsys, named, "gdp", "--half", half, "--json"))
+    assert outcomes == {"ok", "refused"}
+
+
+def test_financing_arguments_on_extreme_knob_values(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outcomes = set()
+    for value in EXTREMES:
+        outcomes.add(
+            assert_strict_or_refused(
+                capsys, "OpenAI", "credit", "--shocks", f"OpenAI={value}", "--json"
+            )
+        )
+        outcomes.add(
+            assert_strict_or_refused(
+                capsys, "buffers", "credit", "--buffers", f"OpenAI={value}", "--json"
+            )
+        )
+        for knob in ("default_term", "other_buffer"):
+            outcomes.add(
+                assert_strict_or_refused(
+                    capsys, knob, "credit", "--set", f"{knob}={value}", "--json"
+                )
+            )
+    for value in EXTREME_INTS:
+        outcomes.add(
+            assert_strict_or_refused(
+                capsys, "max_loop_length", "circularity", "--max-loop-length", value, "--json"
+            )
+        )
+        outcomes.add(
+            assert_strict_or_refused(
+                capsys, "table_since", "funding", "--table-since", value, "--json"
+            )
+        )
     assert outcomes == {"ok", "refused"}
 
 

@@ -26,10 +26,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "bubblewatch.report.sections.market_series",
     ),
     "circularity": ("bubblewatch.models.financing.network",),
-    "funding": (
-        "bubblewatch.claims.checks.platforms.funding",
-        "bubblewatch.report.financing_section.funding",
-    ),
+    "funding": ("bubblewatch.models.funding.funding",),
     "depreciation": (
         "bubblewatch.claims.checks.platforms.trend",
         "bubblewatch.report.depreciation_section.trend",
@@ -38,10 +35,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     "cycles": ("bubblewatch.models.cycles.metric_rows", "bubblewatch.models.cycles.view"),
     "roi": ("bubblewatch.models.roi.growth_to_close", "bubblewatch.models.roi.sequoia_check"),
     "power": ("bubblewatch.models.power.outlook",),
-    "credit": (
-        "bubblewatch.claims.checks.platforms.instrument_mix",
-        "bubblewatch.report.financing_section.stress",
-    ),
+    "credit": ("bubblewatch.models.debt.instrument_mix", "bubblewatch.models.stress.stress"),
 }
 """Per argument: the model entry points its section and its checks call."""
 

@@ -22,6 +22,7 @@ from bubblewatch import __version__, cli_arguments, cli_claims, cli_macro, cli_u
 from bubblewatch._assignments import parse_floats
 from bubblewatch._io import write_text_atomic
 from bubblewatch._json import emit as emit_json
+from bubblewatch.arguments.credit import CreditParams
 from bubblewatch.arguments.registry import section_ids
 from bubblewatch.errors import (
     BubblewatchError,
@@ -732,6 +733,7 @@ def deals_command(
     """The AI deal network: money loops, self-financed sales and the circular share of flows."""
     import re
 
+    from bubblewatch.arguments.circularity import CircularityParams
     from bubblewatch.models import financing
 
     for value in (since, until):
@@ -747,93 +749,83 @@ def deals_command(
     with Store.open() as store:
         deals = store.read("deals")
     rows = financing.select(deals, since=since, until=until, types=deal_type, statuses=status)
-    graph = financing.network(rows)
-    loops = financing.cycles(graph)
-    sales = financing.circular_sales(graph)
-    share = financing.circular_share(graph)
+    net = financing.view(rows, max_length=CircularityParams().max_loop_length)
     if as_json:
-        payload = {
-            "deals": len(rows),
-            "firms": graph.number_of_nodes(),
-            "circular_share": share,
-            "cycles": [
-                {
-                    "firms": list(c.firms),
-                    "amounts_usd_bn": list(c.amounts),
-                    "bottleneck_usd_bn": c.bottleneck,
-                    "deal_ids": [list(d) for d in c.deal_ids],
-                    "source_ids": list(c.source_ids),
-                }
-                for c in loops
-            ],
-            "sellers": sales.reset_index().to_dict(orient="records"),
-        }
-        emit_json(payload)
+        emit_json(net.to_dict())
         return
     out.print(
-        f"{len(rows)} deals, {graph.number_of_nodes()} firms; {share:.1%} of the money flow goes "
+        f"{net.deals} deals, {net.firms} firms; {net.share:.1%} of the money flow goes "
         "round loops (greedy cycle cancellation).",
         highlight=False,
         soft_wrap=True,
     )
-    for c in loops[:15]:
+    for c in net.loops[:15]:
         amounts = ", ".join(f"{a:,.1f}" for a in c.amounts)
         out.print(
             f"  {c.label()}: ${c.bottleneck:,.1f}bn can go round ({amounts})",
             highlight=False,
             soft_wrap=True,
         )
-    if not sales.empty:
+    if not net.sales.empty:
         out.print(
-            sales.drop(columns="sources").to_string(float_format=lambda v: f"{v:,.2f}"),
+            net.sales.drop(columns="sources").to_string(float_format=lambda v: f"{v:,.2f}"),
             highlight=False,
             soft_wrap=True,
         )
 
 
+_CREDIT = CreditParams()
+
+
 @app.command("stress")
 def stress_command(
     shock: Annotated[
-        list[str],
-        typer.Option("--shock", help="FIRM=SHARE it fails to pay this year, e.g. OpenAI=0.4."),
-    ],
+        list[str] | None,
+        typer.Option(
+            "--shock",
+            help=f"FIRM=SHARE it fails to pay this year (default {_CREDIT.shocks}; repeatable).",
+        ),
+    ] = None,
     buffer: Annotated[
         list[str] | None, typer.Option("--buffer", help="FIRM=USD bn of buffer (repeatable).")
     ] = None,
     other_buffer: Annotated[
-        float, typer.Option("--other-buffer", help="Buffer (USD bn) of firms without data.")
-    ] = 0.0,
+        float | None,
+        typer.Option(
+            "--other-buffer",
+            help=f"Buffer (USD bn) of firms without data (default {_CREDIT.other_buffer:g}).",
+        ),
+    ] = None,
     default_term: Annotated[
-        float, typer.Option("--default-term", help="Years over which undated deals are owed.")
-    ] = 5.0,
+        float | None,
+        typer.Option(
+            "--default-term",
+            help=f"Years over which undated deals are owed (default {_CREDIT.default_term:g}).",
+        ),
+    ] = None,
     all_statuses: Annotated[
         bool,
         typer.Option("--all-statuses", help="Count announced deals and letters of intent too."),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Eisenberg-Noe clearing and DebtRank on a year's obligations of the deal network."""
-    from bubblewatch._assignments import parse_assignments
+    """Eisenberg-Noe clearing and DebtRank on a year's obligations of the deal network (the
+    stress of the ``credit`` argument, with its knobs as defaults)."""
+    from bubblewatch.arguments import Session
     from bubblewatch.models import financing
-    from bubblewatch.models import stress as stress_model
 
-    shocks = stress_model.parse_shocks(shock)
-    buffers = parse_assignments(buffer or [])
-    if not np.isfinite(other_buffer) or other_buffer < 0:
+    if other_buffer is not None and (not np.isfinite(other_buffer) or other_buffer < 0):
         raise SpecificationError("--other-buffer must be a finite number >= 0")
-    with Store.open() as store:
-        deals = store.read("deals")
-        financials = store.read("financials")
-    statuses = financing.STATUSES if all_statuses else ("binding",)
-    result = stress_model.stress(
-        deals,
-        financials,
-        shocks,
-        buffer_overrides=buffers,
+    session = Session.open()
+    params = session.params(
+        "credit",
+        shocks=",".join(shock) if shock else None,
+        buffers=",".join(buffer) if buffer else None,
         other_buffer=other_buffer,
-        statuses=statuses,
         default_term=default_term,
+        statuses=",".join(financing.STATUSES) if all_statuses else None,
     )
+    result = session.result("credit", params).detail.stress
     if as_json:
         emit_json(result.to_dict())
         return

@@ -39,6 +39,8 @@ import pandas as pd
 from bubblewatch._typing import DEAL_STATUSES, DEAL_TYPES
 from bubblewatch.errors import DataError, SpecificationError
 
+MAX_CYCLE_LENGTH = 6
+"""Longest loop searched, in firms (a scenario choice)."""
 TYPES = DEAL_TYPES
 SALES = ("compute_contract", "chip_purchase")
 INVESTMENT = ("equity", "warrant", "backstop", "debt", "jv")
@@ -182,7 +184,7 @@ class Cycle:
         return " → ".join((*self.firms, self.firms[0]))
 
 
-def cycles(graph: nx.MultiDiGraph, *, max_length: int = 6) -> list[Cycle]:
+def cycles(graph: nx.MultiDiGraph, *, max_length: int = MAX_CYCLE_LENGTH) -> list[Cycle]:
     """Every simple money cycle up to ``max_length`` firms, largest bottleneck first (edges
     from multi-party deals, whose per-firm amounts are not known, are left out)."""
     edges = money_edges(graph, include_split=False)
@@ -218,7 +220,7 @@ def cycles(graph: nx.MultiDiGraph, *, max_length: int = 6) -> list[Cycle]:
     return found
 
 
-def circular_share(graph: nx.MultiDiGraph, *, max_length: int = 6) -> float:
+def circular_share(graph: nx.MultiDiGraph, *, max_length: int = MAX_CYCLE_LENGTH) -> float:
     """Share of all money flow removed by greedy cycle cancellation (largest bottleneck first)."""
     matrix = flow_matrix(graph)
     total = float(matrix.to_numpy().sum())
@@ -283,6 +285,64 @@ def circular_sales(graph: nx.MultiDiGraph) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).set_index("seller") if rows else pd.DataFrame()
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """One set of deals as a network: its money edges, loops, sellers and circular share."""
+
+    deals: int
+    """How many deals the network is built from."""
+    graph: nx.MultiDiGraph
+    money: pd.DataFrame
+    """:func:`money_edges` of the graph."""
+    loops: tuple[Cycle, ...]
+    """:func:`cycles`, largest bottleneck first."""
+    sales: pd.DataFrame
+    """:func:`circular_sales`, one row per seller."""
+    share: float
+    """:func:`circular_share`: money flow that goes round loops over all money flow."""
+    max_length: int
+
+    @property
+    def firms(self) -> int:
+        return int(self.graph.number_of_nodes())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "deals": self.deals,
+            "firms": self.firms,
+            "circular_share": self.share,
+            "max_cycle_length": self.max_length,
+            "cycles": [
+                {
+                    "firms": list(c.firms),
+                    "amounts_usd_bn": list(c.amounts),
+                    "bottleneck_usd_bn": c.bottleneck,
+                    "deal_ids": [list(d) for d in c.deal_ids],
+                    "source_ids": list(c.source_ids),
+                }
+                for c in self.loops
+            ],
+            "sellers": self.sales.reset_index().to_dict(orient="records"),
+        }
+
+
+def view(deals: pd.DataFrame, *, max_length: int = MAX_CYCLE_LENGTH) -> NetworkView:
+    """The network of ``deals`` with its loops (up to ``max_length`` firms), sellers and
+    circular share, each computed once."""
+    if not 2 <= max_length <= 12:
+        raise SpecificationError(f"max_length must be between 2 and 12 firms, got {max_length}")
+    graph = network(deals)
+    return NetworkView(
+        deals=len(deals),
+        graph=graph,
+        money=money_edges(graph),
+        loops=tuple(cycles(graph, max_length=max_length)),
+        sales=circular_sales(graph),
+        share=circular_share(graph, max_length=max_length),
+        max_length=max_length,
+    )
 
 
 def backlog_share(graph: nx.MultiDiGraph, seller: str, buyer: str, backlog_usd_bn: float) -> float:

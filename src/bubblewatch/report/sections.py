@@ -26,7 +26,6 @@ from bubblewatch.report.assessment import Evidence, Section
 from bubblewatch.report.claims_section import build_claims
 from bubblewatch.report.cycles_section import build_cycles
 from bubblewatch.report.depreciation_section import build_depreciation
-from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
 from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
 from bubblewatch.report.power_section import build_power
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
@@ -323,6 +322,9 @@ def from_argument(argument_id: str) -> Callable[[Tables], Section]:
 
 
 build_gdp = from_argument("gdp")
+build_circularity = from_argument("circularity")
+build_funding = from_argument("funding")
+build_credit = from_argument("credit")
 
 
 BUILDERS: dict[str, Callable[[Tables], Section]] = {

@@ -6,7 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from bubblewatch.arguments.circularity import CircularityView
+from bubblewatch.arguments.credit import CreditView
+from bubblewatch.arguments.funding import FundingView
 from bubblewatch.arguments.session import Session
+from bubblewatch.claims.claimed import claimed
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.registry import (
     Answer,
@@ -18,14 +22,11 @@ from bubblewatch.claims.registry import (
     qualitative,
 )
 from bubblewatch.claims.verdicts import Verdict, grade, worst
-from bubblewatch.models import financing
-from bubblewatch.models.debt import InstrumentMix, instrument_mix
-from bubblewatch.models.funding import funding
+from bubblewatch.models.debt import InstrumentMix
 from bubblewatch.models.gpu.defaults import CHIP, trend
 from bubblewatch.universe import HYPERSCALERS
 
 SERVER_PLATFORMS = HYPERSCALERS
-LOOP = ("NVIDIA", "OpenAI", "Oracle")
 
 
 def _server_changes(t: Tables, companies: tuple[str, ...]) -> pd.DataFrame:
@@ -161,12 +162,22 @@ def h100_rents(session: Session, claim: Claim) -> Answer:
     )
 
 
+def _circularity(session: Session) -> CircularityView:
+    """The ``circularity`` argument's network, or :class:`MissingEvidenceError` when the store
+    (as of the date asked) holds no deal that moves money."""
+    deals = session.tables["deals"]
+    need(
+        deals.loc[deals["money_from"].notna() & deals["money_to"].notna()], "deals that move money"
+    )
+    view: CircularityView = session.result("circularity").detail
+    return view
+
+
 @check("C13", "the deal table's legs NVIDIA→OpenAI, OpenAI→Oracle, Oracle→NVIDIA")
 def debt_circle(session: Session, claim: Claim) -> Answer:
     t = session.tables
     deals = t["deals"]
-    loops = financing.cycles(financing.network(deals))
-    loop = next((c for c in loops if set(c.firms) == set(LOOP) and len(c.firms) == 3), None)
+    loop = _circularity(session).loop
     if loop is None:
         raise MissingEvidenceError("a closed NVIDIA-OpenAI-Oracle money loop in the deals")
     legs = tuple(
@@ -197,10 +208,11 @@ def debt_circle(session: Session, claim: Claim) -> Answer:
                 "AMD warrant for OpenAI", "recorded", "text", tuple(amd["source_id"].astype(str))
             ),
         )
+    round_trip = min(q.value for q in claimed(claim, "usd_bn"))
     return Answer(
-        grade(100.0, loop.bottleneck),
+        grade(round_trip, loop.bottleneck),
         f"The loop is in the deals, but its legs are {', '.join(f'${a:,.0f}bn' for a in loop.amounts)}: "
-        f"at most ${loop.bottleneck:,.0f}bn can go round it, not $100bn.",
+        f"at most ${loop.bottleneck:,.0f}bn can go round it, not ${round_trip:,.0f}bn.",
         evidence,
     )
 
@@ -250,7 +262,8 @@ def outside_money(session: Session, claim: Claim) -> Answer:
         ],
         "hyperscalers' fiscal-year capex or operating cash flow",
     )
-    result = funding(fin, t["debt"], t["deals"])
+    view: FundingView = session.result("funding").detail
+    result = view.funding
     eco = result.ecosystem
     if eco.empty:
         raise MissingEvidenceError("outside money raised by AI issuers")
@@ -279,18 +292,22 @@ def outside_money(session: Session, claim: Claim) -> Answer:
     )
 
 
-def _instrument_mix(t: Tables) -> InstrumentMix:
-    debt = need(t["debt"], "AI-related debt issues")
+def _instrument_mix(session: Session) -> InstrumentMix:
+    """The ``credit`` argument's instrument mix, or :class:`MissingEvidenceError` when the debt
+    of hyperscalers or of other AI issuers is not in the store (as of the date asked)."""
+    debt = need(session.tables["debt"], "AI-related debt issues")
     hyperscaler = debt["issuer_type"] == "hyperscaler"
     if not hyperscaler.any() or hyperscaler.all():
         raise MissingEvidenceError("debt of both hyperscalers and other AI issuers")
-    return instrument_mix(debt)
+    view: CreditView = session.result("credit").detail
+    if view.mix is None:
+        raise MissingEvidenceError("debt of both hyperscalers and other AI issuers")
+    return view.mix
 
 
 @check("C16", "covenants and spreads of AI-related bonds and private loans")
 def ig_standard(session: Session, claim: Claim) -> Answer:
-    t = session.tables
-    mix = _instrument_mix(t)
+    mix = _instrument_mix(session)
     ig, private = mix.hyperscaler_ig_share, mix.other_risky_share
     hyper_ids, other_ids = mix.hyperscaler_sources, mix.other_sources
     evidence = (
@@ -359,8 +376,14 @@ qualitative(
 def hyperion_split(session: Session, claim: Claim) -> Answer:
     t = session.tables
     fig = estimate_figure(t, "hyperion_outside_ownership", "Hyperion JV owned by outside funds")
+    outside = next(
+        (q for q in claimed(claim, "pct") if "outside" in q.text),
+        None,
+    )
+    if outside is None:
+        raise MissingEvidenceError(f"claim {claim.claim_id} states no outside investors' share")
     return Answer(
-        grade(80.0, float(fig.value)),
+        grade(outside.value, float(fig.value)),
         f"Meta's release puts outside funds at {fig.value:g}% of the Hyperion venture and Meta at "
         f"{100 - float(fig.value):g}%.",
         (fig,),
@@ -385,10 +408,12 @@ def ai_capex(session: Session, claim: Claim) -> Answer:
         for r in rows.itertuples()
     )
     median = float(np.median(values))
+    stated = claimed(claim, "usd_tn")[0]
     return Answer(
-        grade((5.0, 7.0), median),
+        grade(stated.span if stated.is_range else stated.value, median),
         f"{len(values)} sourced forecasts run ${values.min():.1f}-{values.max():.1f}tn (median "
-        f"${median:.1f}tn) against the claimed $5-7tn.",
+        f"${median:.1f}tn) against the claimed "
+        + (f"${stated.low:g}-{stated.high:g}tn." if stated.is_range else f"${stated.value:g}tn."),
         evidence,
     )
 

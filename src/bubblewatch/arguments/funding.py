@@ -1,0 +1,224 @@
+"""The ``funding`` argument: is the build-out paid from cash flow, or does it need outside money?
+
+The internal-loop test of :func:`bubblewatch.models.funding.funding` (C15): the hyperscalers'
+capex, leases and payouts against operating cash flow, the outside money that covers the gap,
+outside money raised across AI issuers by year, and Meta's Hyperion vehicle (C25).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from bubblewatch.arguments._financing import LAYOUT, ids
+from bubblewatch.arguments.params import Params, knob
+from bubblewatch.arguments.registry import Argument, Tables, register
+from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.models import funding as funding_model
+from bubblewatch.universe import HYPERSCALERS
+
+HYPERION = ("hyperion_outside_ownership", "hyperion_development_cost", "hyperion_bonds")
+"""The ``estimates`` rows of Meta's Hyperion vehicle: outside ownership (%), cost, bonds."""
+_COUNT = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_TABLE_COLUMNS = [
+    "company",
+    "period",
+    "capex",
+    "finance_leases",
+    "operating_cash_flow",
+    "free_cash_flow",
+    "gap",
+    "bonds_and_loans",
+    "sponsored_vehicles",
+    "equity_issued",
+    "external_share",
+    "gap_coverage",
+    "sources",
+]
+
+
+@dataclass(frozen=True)
+class FundingParams(Params):
+    argument = "funding"
+    table_since: int = knob(
+        2023,
+        unit="year",
+        doc="First fiscal year shown in the funding table.",
+        low=1990,
+        high=2100,
+    )
+
+
+@dataclass(frozen=True)
+class FundingView:
+    """The model output behind the section: funding by source and each company's latest year."""
+
+    funding: funding_model.Funding
+    latest: pd.DataFrame
+    """Each hyperscaler's latest fiscal year with operating cash flow and capex."""
+    year: int
+    """The latest fiscal year the gap and coverage are measured on."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.funding.to_dict(), "fiscal_year": self.year}
+
+
+def _count(n: int) -> str:
+    return _COUNT[n] if 0 <= n < len(_COUNT) else str(n)
+
+
+def analyze(t: Tables, p: FundingParams) -> Result:
+    fin = t["financials"]
+    result = funding_model.funding(fin, t["debt"], t["deals"], HYPERSCALERS)
+    table = result.table
+    latest = result.latest()
+    gap, outside, cover = result.coverage()
+    missing = result.missing_payouts()
+    year = int(
+        table.dropna(subset=["operating_cash_flow", "capex"])["fiscal_year_end"].dt.year.max()
+    )
+    fin_ids = tuple(
+        dict.fromkeys(
+            fin.loc[
+                fin["metric"].isin(["capex", "operating_cash_flow", "finance_leases"]), "source_id"
+            ]
+        )
+    )
+    figures = [
+        KeyFigure(
+            f"Fiscal {year}: capex, leases and payouts beyond operating cash flow (summed gaps)",
+            gap,
+            "usd_bn",
+            fin_ids,
+            claim_id="C15",
+        ),
+        KeyFigure(
+            f"Fiscal {year}: bonds, loans and sponsored vehicles, "
+            f"{_count(len(HYPERSCALERS))} hyperscalers",
+            float(table.loc[table["fiscal_year_end"].dt.year == year, "outside_money"].sum()),
+            "usd_bn",
+            result.source_ids,
+            claim_id="C15",
+        ),
+        KeyFigure(
+            f"Fiscal {year}: of which raised by the hyperscalers with a gap",
+            outside,
+            "usd_bn",
+            result.source_ids,
+            claim_id="C15",
+        ),
+        KeyFigure(
+            "Outside money over the gap"
+            + (
+                f" (at most: payouts missing for {', '.join(missing)}, counted as zero)"
+                if missing and np.isfinite(cover)
+                else ""
+            ),
+            cover if np.isfinite(cover) else "no gap",
+            "x" if np.isfinite(cover) else "text",
+            ids(fin_ids, result.source_ids),
+            claim_id="C15",
+        ),
+    ]
+    for company, row in latest.iterrows():
+        figures.append(
+            KeyFigure(
+                f"{company} {row['period']}: capex / operating cash flow",
+                float(row["capex_to_ocf"]),
+                "share",
+                fin_ids,
+            )
+        )
+    for y, row in result.ecosystem.iterrows():
+        figures.append(
+            KeyFigure(
+                f"{y}: outside money raised by AI issuers (bonds, loans, vehicles, equity into labs)",
+                float(row["outside_money"]),
+                "usd_bn",
+                result.source_ids,
+                claim_id="C15",
+            )
+        )
+    reading = result.reading()
+    est = t["estimates"].set_index("estimate_id")
+    if set(HYPERION) <= set(est.index):
+        own, cost, bonds = (est.loc[e] for e in HYPERION)
+        figures += [
+            KeyFigure(
+                "Meta's Hyperion vehicle: owned by outside funds (Blue Owl)",
+                float(own["value"]) / 100.0,
+                "share",
+                (str(own["source_id"]),),
+                claim_id="C25",
+            ),
+            KeyFigure(
+                "Hyperion: bonds sold to outside investors / development cost",
+                float(bonds["value"]) / float(cost["value"]),
+                "x",
+                (str(bonds["source_id"]), str(cost["source_id"])),
+                "the debt, like the equity, sits off Meta's balance sheet",
+            ),
+        ]
+        reading += (
+            f" Meta's Hyperion vehicle is {float(own['value']):.0f}% owned by outside funds, as the "
+            f"debate said, and ${float(bonds['value']):,.1f}bn of bonds sold to outside investors "
+            f"cover its ~${float(cost['value']):,.0f}bn cost."
+        )
+    shown = table.loc[table["fiscal_year_end"].dt.year >= p.table_since, _TABLE_COLUMNS].round(3)
+    return Result(
+        "funding",
+        p,
+        reading,
+        tuple(figures),
+        tables=(("Funding by source, USD bn", shown),),
+        headline=1,
+        detail=FundingView(result, latest, year),
+    )
+
+
+def chart(r: Result) -> list[go.Figure]:
+    latest = r.detail.latest
+    fig = go.Figure()
+    for column, name in (
+        ("operating_cash_flow", "operating cash flow"),
+        ("bonds_and_loans", "bonds and loans"),
+        ("sponsored_vehicles", "sponsored vehicles"),
+    ):
+        fig.add_trace(go.Bar(x=latest.index, y=latest[column], name=name))
+    fig.add_trace(
+        go.Scatter(
+            x=latest.index,
+            y=latest["capex"],
+            mode="markers",
+            marker={"size": 14, "symbol": "diamond"},
+            name="capex",
+        )
+    )
+    fig.update_layout(
+        **LAYOUT,
+        height=420,
+        barmode="stack",
+        title="Latest fiscal year: sources of funds against capex (USD bn)",
+    )
+    return [fig]
+
+
+ARGUMENT = register(
+    Argument(
+        id="funding",
+        title="Who funds the build-out?",
+        question="Is the build-out paid from cash flow, or does it need outside money that could stop?",
+        params=FundingParams,
+        analyze=analyze,
+        chart=chart,
+        tables=("financials", "debt", "deals", "estimates"),
+        command_help=(
+            "Who funds the build-out: capex against operating cash flow, the gap, outside money "
+            "and Meta's Hyperion vehicle."
+        ),
+    )
+)
