@@ -940,11 +940,11 @@ def revenue_gap_command(
         )
 
 
-app.command("power")(cli_macro.power_command)
 app.command("cycles")(cli_macro.cycles_command)
 app.command("claims")(cli_claims.claims_command)
 app.command("update")(cli_update.update_command)
 data_app.command("reconcile")(cli_update.reconcile_command)
+cli_arguments.add_commands(app)  # one command per registered argument
 
 
 def main(argv: list[str] | None = None) -> None:

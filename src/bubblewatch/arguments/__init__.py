@@ -22,6 +22,7 @@ from bubblewatch.arguments.session import ArgumentError, Session
 
 # Registration order is the report's order.
 from bubblewatch.arguments import gdp  # noqa: F401  isort: skip
+from bubblewatch.arguments import power  # noqa: F401  isort: skip
 
 __all__ = [
     "ARGUMENTS",

@@ -28,7 +28,6 @@ from bubblewatch.report.cycles_section import build_cycles
 from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
 from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
-from bubblewatch.report.power_section import build_power
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
 
 Tables = Mapping[str, pd.DataFrame]
@@ -333,7 +332,7 @@ BUILDERS: dict[str, Callable[[Tables], Section]] = {
     "gdp": build_gdp,
     "cycles": build_cycles,
     "roi": build_roi,
-    "power": build_power,
+    "power": from_argument("power"),
     "credit": build_credit,
     "claims": build_claims,
 }
