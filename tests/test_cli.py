@@ -563,19 +563,18 @@ def test_revenue_gap_reproduces_sequoia_and_is_seeded(home: Path) -> None:
 def test_power_grid_and_conversions(home: Path) -> None:
     proc = run_cli("power")
     assert proc.returncode == 0, proc.stderr
-    assert (
-        "603,318 H100-class accelerators" in proc.stdout and "Conversion assumptions" in proc.stdout
-    )
+    assert re.search(r"H100-class accelerators per GW at the meter\s+603,318", proc.stdout)
+    assert "Conversion assumptions" in proc.stdout
     doc = json.loads(
         run_cli(
             "power", "--json", "--scenario", "sp451_us_dc_grid_power_2030", "--build", "8,12"
         ).stdout
-    )
+    )["model"]
     rows = {r["supply"]: r for r in doc["scenarios"]}
     # S&P 451: 134.4 GW in 2030 from 61.8 GW in 2025 is 14.52 GW a year.
     assert rows["build-8gw"]["annual_gap_gw"] == pytest.approx(14.52 - 8)
     assert rows["build-12gw"]["shortfall_2030_gw"] == pytest.approx(5 * (14.52 - 12))
-    pue = json.loads(run_cli("power", "--json", "--set", "pue=1.1").stdout)
+    pue = json.loads(run_cli("power", "--json", "--set", "pue=1.1").stdout)["model"]
     assert pue["conversion"]["kw_per_accelerator"] == pytest.approx(10.2 / 8 * 1.1)
     for args in (
         ("--scenario", "nope"),
@@ -589,6 +588,41 @@ def test_power_grid_and_conversions(home: Path) -> None:
         proc = run_cli("power", *args)
         assert proc.returncode == 2, (args, proc.stderr)
         _no_traceback(proc)
+
+
+def test_power_knobs_by_option_and_by_set(home: Path) -> None:
+    """Each option of ``power`` is a knob: ``--NAME VALUE`` and ``--set NAME=VALUE`` agree, and
+    an id, a rate or a year out of range is one line naming the knob (exit 2)."""
+    for option, value in (
+        ("scenario", "sp451_us_dc_grid_power_2030,lbnl2024_us_dc_capacity_2028-high"),
+        ("build", "8,12"),
+        ("through", "2032"),
+        ("pue", "1.2"),
+    ):
+        by_option = json.loads(run_cli("power", "--json", f"--{option}", value).stdout)
+        by_set = json.loads(run_cli("power", "--json", "--set", f"{option}={value}").stdout)
+        assert by_option == by_set, option
+    doc = json.loads(run_cli("power", "--json", "--build", "8,12", "--through", "2032").stdout)
+    assert doc["params"]["through"] == 2032 and doc["params"]["pue"] is None
+    assert {r["supply"] for r in doc["model"]["scenarios"]} == {"build-8gw", "build-12gw"}
+    assert doc["model"]["debate"]["shortfall_gw"] == [50.0, 100.0]
+    unknown = run_cli("power", "--scenario", "nope")
+    assert unknown.returncode == 2
+    assert "unknown demand path(s): nope; known: " in unknown.stderr
+    assert "sp451_us_dc_grid_power_2030" in unknown.stderr
+    for args, knob in (
+        (("--through", "2200"), "through"),
+        (("--set", "pue=9"), "pue"),
+        (("--gpu-tdp-kw", "0"), "gpu_tdp_kw"),
+        (("--build", "8;12"), "build"),
+        (("--build", "1e"), "build"),
+        (("--through", "2020"), "through"),
+        (("--supply", "a;b"), "supply"),
+    ):
+        proc = run_cli("power", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and knob in lines[0], args
 
 
 def test_gdp_reproduces_furman_and_the_split(home: Path) -> None:

@@ -189,12 +189,14 @@ def test_figures_undefined_on_the_shipped_data_are_null_with_a_reason(runner: An
 def test_a_denormal_gpu_power_is_refused_naming_the_knob_and_its_range(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for command in ("power", "gpu-life"):
-        code, out, err = run(capsys, command, "--set", "gpu_tdp_kw=5e-324", "--json")
-        assert code == 2 and out == ""
-        assert err == "error: assumption 'gpu_tdp_kw' must lie in [0.01, 10], got 5e-324\n"
+    code, out, err = run(capsys, "gpu-life", "--set", "gpu_tdp_kw=5e-324", "--json")
+    assert code == 2 and out == ""
+    assert err == "error: assumption 'gpu_tdp_kw' must lie in [0.01, 10], got 5e-324\n"
+    code, out, err = run(capsys, "power", "--set", "gpu_tdp_kw=5e-324", "--json")
+    assert code == 2 and out == ""
+    assert err == "error: power knob gpu_tdp_kw=5e-324 is outside 0.01 to 10\n"
     doc = assert_strict(capsys, "power", "--set", "gpu_tdp_kw=0.01", "--json")
-    assert doc["conversion"]["accelerators_per_gw"] > 0
+    assert doc["model"]["conversion"]["accelerators_per_gw"] > 0
 
 
 def test_power_and_gpu_life_on_extreme_assumptions(
@@ -225,7 +227,7 @@ def test_power_and_gpu_life_on_extreme_assumptions(
         )
     for value in EXTREME_INTS:
         outcomes.add(
-            assert_strict_or_refused(capsys, "horizon", "power", "--through", value, "--json")
+            assert_strict_or_refused(capsys, "through", "power", "--through", value, "--json")
         )
         outcomes.add(
             assert_strict_or_refused(capsys, "years", "gpu-life", "--years", value, "--json")

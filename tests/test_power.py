@@ -107,3 +107,54 @@ def test_shipped_paths_are_sourced() -> None:
     assert len(o.demand) >= 5 and len(o.supply) >= 3
     for p in (*o.demand.values(), *o.supply.values()):
         assert p.source_ids and set(p.source_ids) <= known, p.name
+
+
+def test_power_params_defaults_and_bounds() -> None:
+    """The ``power`` argument's knobs: every sourced path and the sourced conversion by default;
+    ids and rates as comma-separated text; a value out of range names its knob."""
+    from bubblewatch.arguments.power import PowerParams
+    from bubblewatch.models.gpu.assumptions import BOUNDS
+
+    p = PowerParams()
+    assert (p.ids("scenario"), p.ids("supply"), p.build_rates(), p.overrides()) == ([], [], [], {})
+    assert p.through == 2030
+    q = PowerParams.from_assignments(["scenario=a, b", "build=8,12.5", "pue=1.2"])
+    assert isinstance(q, PowerParams)
+    assert q.ids("scenario") == ["a", "b"] and q.build_rates() == [8.0, 12.5]
+    assert q.overrides() == {"pue": 1.2}
+    rows = {r["name"]: r for r in PowerParams.knobs()}
+    assert (rows["pue"]["low"], rows["pue"]["high"]) == BOUNDS["pue"]
+    for assignment, knob in (
+        ("through=2200", "through"),
+        ("pue=0.5", "pue"),
+        ("gpu_tdp_kw=nan", "gpu_tdp_kw"),
+        ("build=8;12", "build"),
+        ("build=nan", "build"),
+        ("scenario=a;b", "scenario"),
+    ):
+        with pytest.raises(SpecificationError, match=f"power knob {knob}="):
+            PowerParams.from_assignments([assignment])
+
+
+def test_power_analysis_calls_the_outlook_once() -> None:
+    """The argument computes one outlook per params set; the section and the checks share it."""
+    from unittest import mock
+
+    from bubblewatch.arguments import Session
+    from bubblewatch.data import SCHEMAS
+
+    session = Session({n: load_table(n) for n in SCHEMAS if n != "series"})
+    with mock.patch.object(power, "outlook", wraps=power.outlook) as outlook:
+        r = session.result("power")
+        assert session.result("power") is r and outlook.call_count == 1
+    o = r.detail.outlook
+    assert r.figure("Cumulative shortfall by 2030").value == pytest.approx(
+        float(o.grid[o.shortfall_column].median())
+    )
+    assert r.key_figure.claim_id == "C33"
+    assert r.detail.debate.to_dict() == {
+        "build_gw_per_year": [8.0, 12.0],
+        "gap_gw_per_year": [10.0, 20.0],
+        "shortfall_gw": [50.0, 100.0],
+        "shortfall_year": 2030,
+    }

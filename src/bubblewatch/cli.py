@@ -932,7 +932,6 @@ def revenue_gap_command(
         )
 
 
-app.command("power")(cli_macro.power_command)
 app.command("cycles")(cli_macro.cycles_command)
 app.command("claims")(cli_claims.claims_command)
 app.command("update")(cli_update.update_command)

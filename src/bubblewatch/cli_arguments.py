@@ -26,7 +26,7 @@ def _knob_help(row: dict[str, Any]) -> str:
     if row["choices"]:
         bounds = "one of " + ", ".join(str(c) for c in row["choices"])
     elif row["pattern"]:
-        bounds = f"like {row['default']}"
+        bounds = f"like {row['default']}" if row["default"] else ""
     elif row["low"] is not None or row["high"] is not None:
         low = "" if row["low"] is None else f"{row['low']:g}"
         high = "" if row["high"] is None else f"{row['high']:g}"
@@ -34,7 +34,13 @@ def _knob_help(row: dict[str, Any]) -> str:
     else:
         bounds = ""
     unit = f", {row['unit']}" if row["unit"] else ""
-    return f"{row['doc']} (default {row['default']}{unit}{'; ' + bounds if bounds else ''})"
+    if row["default"] is None:
+        default = "default: the sourced value"
+    elif row["default"] == "":
+        default = "default: unset"
+    else:
+        default = f"default {row['default']}"
+    return f"{row['doc']} ({default}{unit}{'; ' + bounds if bounds else ''})"
 
 
 def print_result_text(result: Any) -> None:

@@ -4,6 +4,8 @@ An argument's ``Params`` is a frozen dataclass whose every field is declared wit
 a default, a unit, bounds (or allowed choices) and a one-line description. The CLI (``--set``)
 and the dashboard build their controls from these declarations; construction validates every
 value and raises :class:`~bubblewatch.errors.SpecificationError` naming the knob and its range.
+A knob typed ``X | None`` defaults to ``None``, meaning "the sourced value in the data"; set, it
+is validated as an ``X``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, get_type_hints
+from types import NoneType, UnionType
+from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
 
 from bubblewatch.errors import SpecificationError
 
@@ -55,7 +58,17 @@ def knob(
     return field(default=default, metadata={"knob": spec})
 
 
+def _optional(kind: Any) -> tuple[Any, bool]:
+    """``(X, True)`` for a knob typed ``X | None``, else ``(kind, False)``."""
+    if get_origin(kind) in (Union, UnionType):
+        args = [a for a in get_args(kind) if a is not NoneType]
+        if len(args) == 1 and len(get_args(kind)) == 2:
+            return args[0], True
+    return kind, False
+
+
 def _coerce(name: str, kind: Any, raw: str) -> Any:
+    kind, _ = _optional(kind)
     text = raw.strip()
     try:
         if kind is bool:
@@ -91,7 +104,9 @@ class Params:
             if spec is None:
                 raise TypeError(f"{type(self).__name__}.{f.name} is not declared with knob()")
             value = getattr(self, f.name)
-            kind = hints[f.name]
+            kind, optional = _optional(hints[f.name])
+            if optional and value is None:
+                continue
             label = f"{self.argument or type(self).__name__} knob {f.name}={value!r}"
             if kind in (int, float) and not isinstance(value, bool):
                 if not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -116,10 +131,12 @@ class Params:
         rows = []
         for f in dataclasses.fields(cls):
             spec: Knob = f.metadata["knob"]
+            kind, optional = _optional(hints[f.name])
             rows.append(
                 {
                     "name": f.name,
-                    "type": getattr(hints[f.name], "__name__", str(hints[f.name])),
+                    "type": getattr(kind, "__name__", str(kind)),
+                    "optional": optional,
                     "default": f.default,
                     "unit": spec.unit,
                     "low": spec.low,

@@ -293,7 +293,9 @@ def scenarios(
     (see :func:`gap` for the year-by-year table).
     """
     if through <= base_year:
-        raise SpecificationError("the horizon must come after the base year")
+        raise SpecificationError(
+            f"the horizon (through={through}) must come after the base year {base_year}"
+        )
     years = through - base_year
     rows = []
     for d in demand.values():

@@ -27,7 +27,6 @@ from bubblewatch.report.claims_section import build_claims
 from bubblewatch.report.cycles_section import build_cycles
 from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
-from bubblewatch.report.power_section import build_power
 from bubblewatch.report.psy_section import add_bsadf_rows, episodes_table, psy_panels
 
 Tables = Mapping[str, pd.DataFrame]
@@ -335,7 +334,7 @@ BUILDERS: dict[str, Callable[[Tables], Section]] = {
     "gdp": build_gdp,
     "cycles": build_cycles,
     "roi": build_roi,
-    "power": build_power,
+    "power": from_argument("power"),
     "credit": build_credit,
     "claims": build_claims,
 }

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from bubblewatch.arguments.gdp import GdpParams
+from bubblewatch.arguments.power import PowerParams, year_of
 from bubblewatch.arguments.session import Session
 from bubblewatch.claims.claimed import claimed, periods
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
@@ -384,10 +385,11 @@ def openai_revenue(session: Session, claim: Claim) -> Answer:
     )
 
 
-def _outlook(t: Tables) -> power.Outlook:
-    """The sourced power outlook, or :class:`MissingEvidenceError` when the store holds no
-    installed base, no demand forecast or no build rate for US data centres (as of the date)."""
-    table = t["power"]
+def _outlook(session: Session, params: PowerParams | None = None) -> power.Outlook:
+    """The ``power`` argument's sourced outlook (on ``params``, else its defaults), or
+    :class:`MissingEvidenceError` when the store holds no installed base, no demand forecast or
+    no build rate for US data centres (as of the date asked)."""
+    table = session.tables["power"]
     us = table.loc[(table["entity"] == "US data centers") & (table["unit"] == "gw")]
     yearly = us["year"].astype(str).str.fullmatch(r"\d{4}")
     need(
@@ -401,22 +403,23 @@ def _outlook(t: Tables) -> power.Outlook:
         "US data-centre demand forecasts",
     )
     need(us.loc[us["metric"].eq("capacity_added") & yearly], "US data-centre capacity added")
-    return power.outlook(table, t["accelerators"])
+    outlook: power.Outlook = session.result("power", params).detail.outlook
+    return outlook
 
 
 @check("C32", "published US data-centre capacity added per year")
 def build_rate(session: Session, claim: Claim) -> Answer:
-    t = session.tables
-    o = _outlook(t)
+    o = _outlook(session)
     latest, built = o.latest_builds()
     if not built:
         raise MissingEvidenceError("published capacity added in a past year")
+    (rate,) = claimed(claim, "gw_per_year")
     gw = np.array([p.gw_per_year for p in built])
     median = float(np.median(gw))
     return Answer(
-        grade((8.0, 12.0), median),
+        grade(rate.span, median),
         f"Published figures put capacity added in {latest} at {gw.min():g}-{gw.max():g} GW "
-        f"(median {median:g}) against the claimed 8-12 GW.",
+        f"(median {median:g}) against the claimed {rate.low:g}-{rate.high:g} GW.",
         (
             Figure(
                 f"US data-centre capacity added, {latest}, median of published figures",
@@ -431,8 +434,10 @@ def build_rate(session: Session, claim: Claim) -> Answer:
 
 @check("C33", "sourced demand forecasts against build rates, to 2030")
 def power_gap(session: Session, claim: Claim) -> Answer:
-    t = session.tables
-    o = _outlook(t)
+    (gap,) = claimed(claim, "gw_per_year")
+    (shortfall,) = claimed(claim, "gw")
+    by = year_of(shortfall)
+    o = _outlook(session, None if by is None else PowerParams(through=by))
     annual = o.grid["annual_gap_gw"]
     total = o.grid[o.shortfall_column]
     ids = tuple(
@@ -455,7 +460,7 @@ def power_gap(session: Session, claim: Claim) -> Answer:
         ),
     )
     verdict = worst(
-        [grade((10.0, 20.0), float(annual.median())), grade((50.0, 100.0), float(total.median()))]
+        [grade(gap.span, float(annual.median())), grade(shortfall.span, float(total.median()))]
     )
     return Answer(
         verdict,
