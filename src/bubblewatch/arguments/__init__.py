@@ -22,6 +22,8 @@ from bubblewatch.arguments.session import ArgumentError, Session
 
 # Registration order is the report's order.
 from bubblewatch.arguments import gdp  # noqa: F401  isort: skip
+from bubblewatch.arguments import cycles  # noqa: F401  isort: skip
+from bubblewatch.arguments import roi  # noqa: F401  isort: skip
 
 __all__ = [
     "ARGUMENTS",
