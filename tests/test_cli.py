@@ -649,14 +649,55 @@ def test_gdp_reproduces_furman_and_the_split(home: Path) -> None:
 def test_cycles_phase_is_seeded(home: Path) -> None:
     proc = run_cli("cycles", "--draws", "300")
     assert proc.returncode == 0, proc.stderr
-    assert "on shale the AI cycle's last 5 years match" in proc.stdout
-    a = json.loads(run_cli("cycles", "--json", "--draws", "300", "--seed", "2").stdout)
-    b = json.loads(run_cli("cycles", "--json", "--draws", "300", "--seed", "2").stdout)
+    assert "Phase on shale: best-matching year of the AI cycle's last 5 years" in proc.stdout
+    a = json.loads(run_cli("cycles", "--json", "--draws", "300", "--seed", "2").stdout)["model"]
+    b = json.loads(run_cli("cycles", "--json", "--draws", "300", "--seed", "2").stdout)["model"]
     assert a["phases"] == b["phases"] and a["ai_source_ids"]
     for args in (("--window", "1"), ("--draws", "0"), ("--window", "40")):
         proc = run_cli("cycles", *args)
         assert proc.returncode == 2, (args, proc.stderr)
         _no_traceback(proc)
+
+
+def test_cycles_and_roi_knobs(home: Path) -> None:
+    from bubblewatch.arguments.cycles import CyclesParams
+    from bubblewatch.arguments.roi import RoiParams
+
+    assert (CyclesParams().window, CyclesParams().draws, CyclesParams().seed) == (5, 2000, 0)
+    assert (RoiParams().draws, RoiParams().commitment_years, RoiParams().close_by) == (
+        10_000,
+        8,
+        2030,
+    )
+    named = run_cli("cycles", "--json", "--draws", "200", "--window", "4")
+    by_set = run_cli("cycles", "--json", "--set", "draws=200", "--set", "window=4")
+    assert named.returncode == 0 and json.loads(named.stdout) == json.loads(by_set.stdout)
+    doc = json.loads(named.stdout)
+    assert doc["params"]["window"] == 4 and doc["model"]["shale"]["negative_free_cash_flow_years"]
+    roi = json.loads(run_cli("roi", "--json", "--draws", "500", "--commitment-years", "10").stdout)
+    assert roi == json.loads(
+        run_cli("roi", "--json", "--set", "draws=500", "--set", "commitment_years=10").stdout
+    )
+    assert roi["model"]["openai"]["yearly_commitments_usd_bn"] == pytest.approx(140.0)
+    gap = json.loads(
+        run_cli("revenue-gap", "--json", "--draws", "500", "--set", "commitment_years=10").stdout
+    )
+    assert (
+        gap["openai"] == roi["model"]["openai"]
+        and gap["monte_carlo"] == roi["model"]["monte_carlo"]
+    )
+    for command, args, knob in (
+        ("cycles", ("--window", "1"), "window"),
+        ("cycles", ("--set", "level=1.5"), "level"),
+        ("cycles", ("--oil-from", "2015", "--oil-to", "2011"), "oil_from"),
+        ("roi", ("--commitment-years", "0"), "commitment_years"),
+        ("roi", ("--close-by", "2024"), "close_by"),
+        ("revenue-gap", ("--set", "start_offset=-1"), "start_offset"),
+    ):
+        proc = run_cli(command, *args)
+        assert proc.returncode == 2, (command, args, proc.stderr)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and knob in lines[0], lines
 
 
 def test_cli_claims_json(built_store: Path) -> None:

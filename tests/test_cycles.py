@@ -95,8 +95,8 @@ def test_what_next_by_hand() -> None:
 
 
 def test_shipped_view_places_the_ai_cycle_on_shale_and_telecom() -> None:
+    from bubblewatch.arguments.cycles import ai_levels
     from bubblewatch.data import SHIPPED_TABLES
-    from bubblewatch.report.cycles_section import ai_levels
 
     t = {n: load_table(n) for n in SHIPPED_TABLES}
     levels, ids = ai_levels(t)

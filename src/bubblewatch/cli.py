@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from bubblewatch import __version__, cli_arguments, cli_claims, cli_macro, cli_update
+from bubblewatch import __version__, cli_arguments, cli_claims, cli_update
 from bubblewatch._assignments import parse_floats
 from bubblewatch._io import write_text_atomic
 from bubblewatch._json import emit as emit_json
@@ -838,55 +838,36 @@ def revenue_gap_command(
         list[str] | None,
         typer.Option("--param", help="NAME=LOW:HIGH[:MODE] range for one input (repeatable)."),
     ] = None,
-    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws.", min=1)] = 10_000,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the draws.", min=0)] = 0,
+    draws: Annotated[int | None, typer.Option("--draws", help="Monte Carlo draws.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", "-s", help="Seed of the draws.")] = None,
     close_by: Annotated[
-        int, typer.Option("--close-by", help="Year by which revenue should close the gap.")
-    ] = 2030,
+        int | None, typer.Option("--close-by", help="Year by which revenue should close the gap.")
+    ] = None,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Any knob of the roi argument as NAME=VALUE (repeatable)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Sequoia's revenue gap reproduced, a seeded Monte Carlo over its inputs, and OpenAI's commitments."""
-    from bubblewatch.models import roi
+    from bubblewatch.arguments import Session
+    from bubblewatch.arguments.roi import RoiDetail
 
-    with Store.open() as store:
-        estimates = store.read("estimates")
-    check = roi.sequoia_check(estimates)
-    ranges = roi.parse_ranges(param or [], roi.default_ranges(estimates))
-    sim = roi.monte_carlo(ranges, n=draws, seed=seed)
-    median = float(sim.quantiles().loc[0.5, "required_revenue_usd_bn"])
-    latest = check.iloc[-1]
-    years = close_by - int(check.index[-1])
-    growth = roi.growth_to_close(median, float(latest["implied_ai_revenue_usd_bn"]), years)
-    est = estimates.set_index("estimate_id")
-    commitments = float(est.loc["openai_commitments_2025", "value"])
-    run_rate = float(est.loc["openai_run_rate_end_2025", "value"])
-    now = roi.current_gap(estimates)
-    path = roi.openai_revenue_path(estimates)
-    coverage = roi.commitments_against_revenue(
-        commitments, 8, path["revenue_usd_bn"].to_dict(), int(path.index[-1]) - 4
+    session = Session.open()
+    params = session.params(
+        "roi",
+        list(assignments or []),
+        draws=draws,
+        seed=seed,
+        close_by=close_by,
+        ranges=",".join(param) if param else None,
     )
-    payload = {
-        "sequoia": check.reset_index().to_dict(orient="records"),
-        "current": now,
-        "openai_revenue_path": path.reset_index().to_dict(orient="records"),
-        "openai_revenue_path_note": (
-            "source_id is null for interpolated years: they lie between sourced years and are "
-            "computed, not reported"
-        ),
-        "openai_commitments_coverage": coverage.to_dict(),
-        "monte_carlo": sim.to_dict(),
-        "growth_to_close": {"by": close_by, "from_year": int(check.index[-1]), "yearly": growth},
-        "openai": {
-            "commitments_usd_bn": commitments,
-            "yearly_commitments_usd_bn": commitments / 8,
-            "run_rate_end_2025_usd_bn": run_rate,
-            "source_id": str(est.loc["openai_commitments_2025", "source_id"]),
-        },
-    }
+    result = session.result("roi", params)
+    d: RoiDetail = result.detail
     if as_json:
-        emit_json(payload)
+        emit_json({"params": params.to_dict(), **d.to_dict()})
         return
-    for year, row in check.iterrows():
+    for year, row in d.sequoia.iterrows():
         out.print(
             f"Sequoia {year}: ${row['accelerator_spend_usd_bn']:,.0f}bn x {row['datacenter_multiple']:g} "
             f"x {row['margin_multiple']:g} = ${row['required_recomputed_usd_bn']:,.0f}bn "
@@ -894,37 +875,52 @@ def revenue_gap_command(
             highlight=False,
             soft_wrap=True,
         )
-    q = sim.quantiles()
+    q, growth = d.quantiles, d.growth_to_close
     out.print(
-        f"Monte Carlo ({draws:,} draws, seed {seed}): required revenue "
-        f"${q.loc[0.05, 'required_revenue_usd_bn']:,.0f}-{q.loc[0.95, 'required_revenue_usd_bn']:,.0f}bn "
+        f"Monte Carlo ({d.simulation.draws.shape[0]:,} draws, seed {d.simulation.seed}): required "
+        f"revenue ${q.loc[0.05, 'required_revenue_usd_bn']:,.0f}-"
+        f"{q.loc[0.95, 'required_revenue_usd_bn']:,.0f}bn "
         f"(90%), gap ${q.loc[0.5, 'gap_usd_bn']:,.0f}bn at the median",
         highlight=False,
         soft_wrap=True,
     )
-    out.print(
-        f"Closing the median gap by {close_by} needs AI revenue to grow {growth:.0%} a year. "
-        f"OpenAI: ${commitments:,.0f}bn of commitments over 8 years (${commitments / 8:,.0f}bn a year) "
-        f"against a ${run_rate:,.0f}bn run-rate at end-2025.",
-        highlight=False,
-        soft_wrap=True,
+    closing = (
+        f"Closing the median gap by {growth['by']} needs AI revenue to grow "
+        f"{growth['yearly']:.0%} a year."
     )
-    out.print(
-        f"On the latest figures: NVIDIA data-centre revenue of ${now['accelerator_spend_usd_bn']:,.1f}bn "
-        f"({now['spend_period']}) x 2 x 2 needs ${now['required_revenue_usd_bn']:,.0f}bn of revenue; the "
-        f"sourced AI revenues in the store add to ${now['sourced_ai_revenue_usd_bn']:,.0f}bn (a partial "
-        f"count), a gap of up to ${now['gap_usd_bn']:,.0f}bn.",
-        highlight=False,
-        soft_wrap=True,
-    )
-    out.print("OpenAI revenue path (actual, projected, interpolated) against $175bn a year:")
-    for year, row in coverage.table.dropna().iterrows():
+    o = d.openai
+    if o is not None:
+        run_rate = o["run_rate_end_2025_usd_bn"]
+        closing += (
+            f" OpenAI: ${o['commitments_usd_bn']:,.0f}bn of commitments over {o['term_years']} "
+            f"years (${o['yearly_commitments_usd_bn']:,.0f}bn a year)"
+            + (f" against a ${run_rate:,.0f}bn run-rate at end-2025." if run_rate else ".")
+        )
+    out.print(closing, highlight=False, soft_wrap=True)
+    now = d.current
+    if now is not None:
         out.print(
-            f"  {year}: ${row['revenue_usd_bn']:,.1f}bn ({path.loc[year, 'kind']}), "
-            f"{row['revenue_over_commitments']:.0%} of the year's commitments",
+            f"On the latest figures: NVIDIA data-centre revenue of ${now['accelerator_spend_usd_bn']:,.1f}bn "
+            f"({now['spend_period']}) x {now['datacenter_multiple']:g} x {now['margin_multiple']:g} "
+            f"needs ${now['required_revenue_usd_bn']:,.0f}bn of revenue; the "
+            f"sourced AI revenues in the store add to ${now['sourced_ai_revenue_usd_bn']:,.0f}bn (a partial "
+            f"count), a gap of up to ${now['gap_usd_bn']:,.0f}bn.",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if d.coverage is not None and d.revenue_path is not None and o is not None:
+        out.print(
+            "OpenAI revenue path (actual, projected, interpolated) against "
+            f"${o['yearly_commitments_usd_bn']:,.0f}bn a year:",
             highlight=False,
         )
-    for name, r in ranges.items():
+        for year, row in d.coverage.table.dropna().iterrows():
+            out.print(
+                f"  {year}: ${row['revenue_usd_bn']:,.1f}bn ({d.revenue_path.loc[year, 'kind']}), "
+                f"{row['revenue_over_commitments']:.0%} of the year's commitments",
+                highlight=False,
+            )
+    for name, r in d.ranges.items():
         out.print(
             f"  {name}: {r.low:g}-{r.high:g}"
             + (f" (mode {r.mode:g})" if r.mode is not None else ""),
@@ -932,7 +928,6 @@ def revenue_gap_command(
         )
 
 
-app.command("cycles")(cli_macro.cycles_command)
 app.command("claims")(cli_claims.claims_command)
 app.command("update")(cli_update.update_command)
 data_app.command("reconcile")(cli_update.reconcile_command)

@@ -173,6 +173,18 @@ def commitments_against_revenue(
     return CommitmentCoverage(table)
 
 
+SEQUOIA_YEARS = (2023, 2024)
+"""The years of Sequoia's two analyses ("AI's $200B Question" and "AI's $600B Question")."""
+SEQUOIA_INPUTS = (
+    "gpu_run_rate",
+    "datacenter_multiple",
+    "margin_multiple",
+    "required_revenue",
+    "gap",
+)
+"""The ``estimates`` rows ``sequoia_<year>_<input>`` each analysis needs."""
+
+
 def sequoia_check(estimates: pd.DataFrame) -> pd.DataFrame:
     """Sequoia's 2023 and 2024 figures recomputed from their published inputs.
 
@@ -181,15 +193,9 @@ def sequoia_check(estimates: pd.DataFrame) -> pd.DataFrame:
     """
     est = estimates.set_index("estimate_id")
     rows = []
-    for year in (2023, 2024):
+    for year in SEQUOIA_YEARS:
         key = f"sequoia_{year}_"
-        needed = [
-            "gpu_run_rate",
-            "datacenter_multiple",
-            "margin_multiple",
-            "required_revenue",
-            "gap",
-        ]
+        needed = SEQUOIA_INPUTS
         if not all(key + n in est.index for n in needed):
             continue
         v = {n: float(est.loc[key + n, "value"]) for n in needed}
@@ -247,7 +253,11 @@ def parse_ranges(texts: list[str], defaults: Mapping[str, Range]) -> dict[str, R
 
 def default_ranges(estimates: pd.DataFrame) -> dict[str, Range]:
     """Ranges spanning Sequoia's two analyses (a scenario choice the user can override)."""
-    check = sequoia_check(estimates)
+    return sequoia_ranges(sequoia_check(estimates))
+
+
+def sequoia_ranges(check: pd.DataFrame) -> dict[str, Range]:
+    """:func:`default_ranges` from an already computed :func:`sequoia_check`."""
     spend = check["accelerator_spend_usd_bn"]
     revenue = check["implied_ai_revenue_usd_bn"]
     return {

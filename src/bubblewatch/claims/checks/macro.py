@@ -3,25 +3,30 @@ power (C31–C35)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
+from bubblewatch.arguments.cycles import SHALE_FCF, CyclesDetail, ShaleRecord, span_text
+from bubblewatch.arguments.cycles import absent as cycles_absent
 from bubblewatch.arguments.gdp import GdpParams
 from bubblewatch.arguments.power import PowerParams, year_of
+from bubblewatch.arguments.roi import COMMITMENTS, TARGET, RoiDetail, usd_bn
+from bubblewatch.arguments.roi import absent as roi_absent
 from bubblewatch.arguments.session import Session
 from bubblewatch.claims.claimed import claimed, periods
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.registry import (
     Answer,
     Claim,
-    Tables,
     check,
     estimate_figure,
     need,
     qualitative,
 )
 from bubblewatch.claims.verdicts import Verdict, across_methods, grade, inverse, worst
-from bubblewatch.models import cycles, gdp, power, roi
+from bubblewatch.models import gdp, power
 
 HALF: str = GdpParams().half
 """The half-year the GDP claims are judged on: the ``gdp`` argument's default."""
@@ -235,47 +240,53 @@ def cyclicals(session: Session, claim: Claim) -> Answer:
     )
 
 
-def _cycle(t: Tables, metric: str) -> pd.DataFrame:
-    return cycles.metric_rows(t["cycles"], "shale", metric)
+def _shale(session: Session, what: str, *metrics: str) -> ShaleRecord:
+    """The ``cycles`` argument's shale record, or :class:`MissingEvidenceError` when the store
+    holds none of ``metrics`` for shale (``what``), or not what the argument needs (as of the
+    date asked)."""
+    rows = session.tables["cycles"]
+    need(rows.loc[rows["cycle"].eq("shale") & rows["metric"].isin(metrics)], what)
+    missing = cycles_absent(session.tables)
+    if missing:
+        raise MissingEvidenceError(f"no {', '.join(missing)}")
+    detail: CyclesDetail = session.result("cycles").detail
+    return detail.shale
 
 
 @check("C23", "shale producers' free cash flow, financing and the oil price, year by year")
 def shale_fcf(session: Session, claim: Claim) -> Answer:
-    t = session.tables
-    fcf = pd.concat([_cycle(t, mt) for mt in ("free_cash_flow_shale33", "free_cash_flow_shale")])
-    need(fcf, "shale free cash flow")
-    years = fcf.groupby(fcf["year"].astype(int))["value"].first()
-    negative = int((years < 0).sum())
-    ids = tuple(dict.fromkeys(fcf["source_id"].astype(str)))
+    shale = _shale(session, "shale free cash flow", *SHALE_FCF)
+    years, negative = shale.free_cash_flow, shale.negative_years
+    (span,) = claimed(claim, "years")
+    (oil_said,) = claimed(claim, "usd")
     evidence = [
         Figure(
             "Years of negative shale free cash flow",
             float(negative),
             "count",
-            ids,
+            shale.free_cash_flow_ids,
             period=f"{years.index.min()}-{years.index.max()}",
         )
     ]
-    parts = [grade(10.0, float(negative))]
-    oil = _cycle(t, "wti_price")
-    boom = oil.loc[oil["year"].between(2011, 2014)]
-    if not boom.empty:
-        price = float(boom["value"].mean())
+    parts = [grade(span.value, float(negative))]
+    first, last = shale.oil_years
+    if shale.oil_mean is not None:
+        boom = shale.oil
         evidence.append(
             Figure(
-                "WTI crude, average 2011-2014",
-                price,
+                f"WTI crude, average {first}-{last}",
+                shale.oil_mean,
                 "usd_per_bbl",
                 tuple(dict.fromkeys(boom["source_id"].astype(str))),
             )
         )
-        parts.append(grade(100.0, price))
+        parts.append(grade(oil_said.value, shale.oil_mean))
     return Answer(
         worst(parts),
         f"Shale free cash flow was negative in {negative} of {len(years)} recorded years "
         f"({years.index.min()}-{years.index.max()})"
         + (
-            f", with WTI averaging ${evidence[1].value:.0f} in 2011-14."
+            f", with WTI averaging ${evidence[1].value:.0f} in {span_text(first, last)}."
             if len(evidence) > 1
             else "."
         ),
@@ -285,10 +296,9 @@ def shale_fcf(session: Session, claim: Claim) -> Answer:
 
 @check("C24", "shale break-evens before and after 2015 (Dallas Fed, Rystad)")
 def breakevens(session: Session, claim: Claim) -> Answer:
-    t = session.tables
-    before = _cycle(t, "breakeven_wellhead")
-    after = _cycle(t, "breakeven_new_well")
-    need(after, "post-2015 new-well break-evens")
+    shale = _shale(session, "post-2015 new-well break-evens", "breakeven_new_well")
+    after = shale.new_well
+    before_said, after_said = claimed(claim, "usd")
     parts, evidence = [], []
     latest = after.iloc[-1]
     evidence.append(
@@ -300,41 +310,55 @@ def breakevens(session: Session, claim: Claim) -> Answer:
             note="Dallas Fed survey",
         )
     )
-    parts.append(inverse(grade((30.0, 40.0), float(latest["value"]))))
-    if len(before) >= 2:
-        start = before.loc[before["year"] <= 2014]
-        end = before.loc[before["year"] >= 2016]
-        if len(start) and len(end):
-            a, b = start.iloc[-1], end.iloc[0]
-            fall = 1.0 - float(b["value"]) / float(a["value"])
-            evidence.append(
-                Figure(
-                    f"Fall in wellhead break-even, {int(a['year'])}-{int(b['year'])}",
-                    fall,
-                    "share",
-                    (str(a["source_id"]), str(b["source_id"])),
-                    note=f"${a['value']:.0f} to ${b['value']:.0f}",
-                )
+    parts.append(inverse(grade(after_said.span, float(latest["value"]))))
+    change = shale.wellhead
+    if change is not None:
+        a, b, fall = change.before, change.after, change.fall
+        evidence.append(
+            Figure(
+                f"Fall in wellhead break-even, {int(a['year'])}-{int(b['year'])}",
+                fall,
+                "share",
+                (str(a["source_id"]), str(b["source_id"])),
+                note=f"${a['value']:.0f} to ${b['value']:.0f}",
             )
-            parts.append(grade((0.6, 0.7), fall))
+        )
+        said_fall = (
+            1.0 - after_said.high / before_said.value,
+            1.0 - after_said.low / before_said.value,
+        )
+        parts.append(grade(said_fall, fall))
     verdict = across_methods(parts)
+    said = (
+        f"${after_said.low:g}-{after_said.high:g}"
+        if after_said.is_range
+        else f"${after_said.value:g}"
+    )
     return Answer(
         verdict,
         f"Break-evens fell, but new wells still needed ${latest['value']:.0f} in "
-        f"{int(latest['year'])}, above the claimed $30-40"
+        f"{int(latest['year'])}, above the claimed {said}"
         + (f"; the wellhead average fell {evidence[1].value:.0%}." if len(evidence) > 1 else "."),
         tuple(evidence),
     )
 
 
+def _roi(session: Session) -> RoiDetail:
+    """The ``roi`` argument's model output, or :class:`MissingEvidenceError` when the store
+    lacks what the argument needs (as of the date asked)."""
+    missing = roi_absent(session.tables)
+    if missing:
+        raise MissingEvidenceError(f"no {', '.join(missing)}")
+    detail: RoiDetail = session.result("roi").detail
+    return detail
+
+
 @check("C26", "OpenAI's stated commitments and the disclosed deals")
 def openai_commitments(session: Session, claim: Claim) -> Answer:
     t = session.tables
-    stated = estimate_figure(t, "openai_commitments_2025", "OpenAI's stated commitments")
-    deals = t["deals"]
-    disclosed = deals.loc[
-        deals["money_from"].eq("OpenAI") & deals["type"].isin(["compute_contract", "chip_purchase"])
-    ]
+    stated = estimate_figure(t, COMMITMENTS, "OpenAI's stated commitments")
+    disclosed = _roi(session).openai_deals
+    (said,) = claimed(claim)
     evidence = [stated]
     if not disclosed.empty:
         evidence.append(
@@ -346,7 +370,7 @@ def openai_commitments(session: Session, claim: Claim) -> Answer:
             )
         )
     return Answer(
-        grade(1400.0, float(stated.value)),
+        grade(usd_bn(said.value, said.unit), float(stated.value)),
         f"OpenAI's chief executive put its commitments at ${float(stated.value):,.0f}bn; the deals "
         "with a disclosed amount add up to less"
         + (f" (${evidence[1].value:,.0f}bn)." if len(evidence) > 1 else "."),
@@ -357,30 +381,29 @@ def openai_commitments(session: Session, claim: Claim) -> Answer:
 @check("C28", "OpenAI's revenue and its own revenue projections")
 def openai_revenue(session: Session, claim: Claim) -> Answer:
     t = session.tables
-    target = estimate_figure(t, "openai_revenue_target_2027", "OpenAI's revenue target for 2027")
-    est = t["estimates"]
-    actual = est.loc[est["metric"].eq("revenue") & est["subject"].str.startswith("OpenAI")]
+    target = estimate_figure(t, TARGET, "OpenAI's revenue target")
+    target = replace(target, label=f"{target.label} for {target.period}")
+    reached = _roi(session).target
+    (said,) = claimed(claim)
     evidence = [target]
     tail = ""
-    if not actual.empty:
-        last = actual.sort_values("period").iloc[-1]
-        year = int(str(last["period"])[:4])
-        needed = roi.growth_to_close(float(target.value), float(last["value"]), 2027 - year)
+    if reached is not None:
         evidence.append(
             Figure(
-                f"OpenAI revenue, {year}",
-                float(last["value"]),
+                f"OpenAI revenue, {reached.revenue_year}",
+                reached.revenue_usd_bn,
                 "usd_bn",
-                (str(last["source_id"]),),
-                period=str(year),
+                (reached.revenue_source_id,),
+                period=str(reached.revenue_year),
             )
         )
         tail = (
-            f"; from ${float(last['value']):.1f}bn in {year} that needs {needed:.0%} growth a year"
+            f"; from ${reached.revenue_usd_bn:.1f}bn in {reached.revenue_year} that needs "
+            f"{reached.growth:.0%} growth a year"
         )
     return Answer(
-        grade(100.0, float(target.value)),
-        f"Altman named ${float(target.value):.0f}bn for 2027{tail}.",
+        grade(usd_bn(said.value, said.unit), float(target.value)),
+        f"Altman named ${float(target.value):.0f}bn for {target.period}{tail}.",
         tuple(evidence),
     )
 
