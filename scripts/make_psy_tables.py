@@ -31,10 +31,13 @@ PWY_NASDAQ = 389  # Feb 1973 .. Jun 2005, Phillips, Wu & Yu (2011)
 
 def report_sizes() -> list[int]:
     """Lengths of the series the report's markets section tests."""
+    from bubblewatch.arguments.markets import MarketsParams
     from bubblewatch.data.loaders import load_table
-    from bubblewatch.report.psy_section import psy_inputs
+    from bubblewatch.models.market import psy_inputs
 
-    return sorted(len(s) for s in psy_inputs(load_table("market")).values())
+    p = MarketsParams()
+    inputs = psy_inputs(load_table("market"), start=p.psy_start, tickers=p.tickers)
+    return sorted(len(s) for s, _ in inputs.values())
 
 
 def main() -> int:

@@ -29,6 +29,21 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def engine_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One engine-result cache for the whole run, outside every test's home: the report's LPPLS
+    indicator is fitted once per input and read back by later tests (``bubblewatch.engine_cache``;
+    its own tests point it elsewhere)."""
+    path = tmp_path_factory.mktemp("engine-cache")
+    previous = os.environ.get("BUBBLEWATCH_CACHE")
+    os.environ["BUBBLEWATCH_CACHE"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("BUBBLEWATCH_CACHE", None)
+    else:
+        os.environ["BUBBLEWATCH_CACHE"] = previous
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real public data beside the project (always present in CI)."""

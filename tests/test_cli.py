@@ -366,6 +366,40 @@ def test_market_prints_drawdowns_and_valuations(home: Path) -> None:
     assert all(r["source_id"].startswith("val_") for r in payload["forward_pe"])
 
 
+def test_markets_command_reads_its_knobs(home: Path) -> None:
+    fast = ("--lppls-series", "nasdaq", "--lppls-end-step", "50")
+    proc = run_cli("markets", *fast)
+    assert proc.returncode == 0, proc.stderr
+    assert "PSY GSADF statistic, Nasdaq Composite (log)" in proc.stdout
+    assert "PSY episodes by series (95% level, pointwise BSADF critical values)" in proc.stdout
+    assert "rejects a random walk at 5%" in proc.stdout
+    named = json.loads(run_cli("markets", "--json", *fast, "--psy-level", "0.99").stdout)
+    assert named["params"]["psy_level"] == 0.99 and named["params"]["lppls_series"] == "nasdaq"
+    assert named["model"]["psy"]["level"] == "99%" and len(named["model"]["lppls"]) == 1
+    assert "rejects a random walk at 1%" in named["reading"]
+    assert {f.get("claim_id") for f in named["key_figures"]} >= {"C02"}
+    via_set = run_cli(
+        "markets", "--json", "--set", "lppls_series=nasdaq", "--set", "lppls_end_step=50",
+        "--set", "psy_level=0.99",
+    )  # fmt: skip
+    assert json.loads(via_set.stdout) == named
+    for args, knob in (
+        (("--psy-level", "0.5"), "psy_level"),
+        (("--lppls-end-step", "0"), "lppls_end_step"),
+        (("--lppls-min-window", "800"), "lppls_min_window"),
+        (("--lppls-max-window", "2500"), "lppls_max_window"),
+        (("--psy-series", "dow"), "psy_series"),
+        (("--basket", "NVDA,NOPE"), "basket"),
+        (("--set", "psy_start=1985"), "psy_start"),
+        (("--set", "warp=1"), "warp"),
+    ):
+        proc = run_cli("markets", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        _no_traceback(proc)
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and knob in lines[0], (args, proc.stderr)
+
+
 def test_depreciation_prints_companies_disclosures_and_critics(home: Path) -> None:
     proc = run_cli("depreciation", "--company", "Microsoft", "--life", "4,6")
     assert proc.returncode == 0, proc.stderr

@@ -34,6 +34,7 @@ ARGS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("psy",): ("nasdaq", "--reps", "50", "--seed", "1"),
     ("lppls",): ("nasdaq", "--window", "120"),
     ("market",): (),
+    ("markets",): (),
     ("depreciation",): (),
     ("gpu-life",): (),
     ("deals",): (),
@@ -336,6 +337,24 @@ def test_financing_arguments_on_extreme_knob_values(
                 capsys, "table_since", "funding", "--table-since", value, "--json"
             )
         )
+    assert outcomes == {"ok", "refused"}
+
+
+def test_markets_on_extreme_knobs(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outcomes = set()
+    fast = ("markets", "--json", "--set", "lppls_series=nasdaq", "--set", "lppls_end_step=100")
+    for name in (
+        "lppls_min_window",
+        "lppls_max_window",
+        "lppls_window_step",
+        "lppls_end_step",
+        "lppls_recent",
+        "psy_seed",
+    ):
+        for value in EXTREME_INTS:
+            outcomes.add(assert_strict_or_refused(capsys, name, *fast, "--set", f"{name}={value}"))
+    for value in EXTREMES:
+        outcomes.add(assert_strict_or_refused(capsys, "psy_level", *fast, "--psy-level", value))
     assert outcomes == {"ok", "refused"}
 
 

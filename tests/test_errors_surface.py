@@ -23,7 +23,7 @@ INJECTED = "injected_missing_column"
 TARGETS: dict[str, tuple[str, ...]] = {
     "markets": (
         "bubblewatch.claims.checks.markets.market_series",
-        "bubblewatch.report.sections.market_series",
+        "bubblewatch.models.market.context",
     ),
     "circularity": ("bubblewatch.models.financing.network",),
     "funding": ("bubblewatch.models.funding.funding",),
@@ -149,13 +149,15 @@ def test_report_keeps_exit_2_for_bad_input(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A section that meets bad data (a :class:`DataError`) keeps its exit code and message."""
+    from bubblewatch.arguments import ARGUMENTS
     from bubblewatch.errors import DataError
-    from bubblewatch.report.sections import BUILDERS
 
-    def bad(_t: Any) -> Any:
+    def bad(_t: Any, _p: Any) -> Any:
         raise DataError("the power table has a malformed row")
 
-    monkeypatch.setitem(BUILDERS, "markets", bad)
+    monkeypatch.setitem(
+        ARGUMENTS, "markets", dataclasses.replace(ARGUMENTS["markets"], analyze=bad)
+    )
     target = tmp_path / "report.json"
     code, _, err = _run(["report", "--format", "json", "--quiet", "--out", str(target)], capsys)
     assert code == 2

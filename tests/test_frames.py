@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bubblewatch.data import load_table
 from bubblewatch.frames import drawdown, latest_by_published, money_cycles
-from bubblewatch.report.sections import shiller_cape
+from bubblewatch.models.market import shiller_cape
 
 NODES = ["A", "B", "C", "D", "E"]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from bubblewatch.arguments import markets
+from bubblewatch.arguments.result import Result
 from bubblewatch.data import load_table
 from bubblewatch.errors import DataError
 from bubblewatch.models import market as mk
-from bubblewatch.report.sections import build_markets
 
 
 def test_common_end_is_the_earliest_last_date() -> None:
@@ -31,6 +32,12 @@ def test_drawdown_read_on_an_earlier_date_keeps_the_series_last_date() -> None:
     assert on.as_of == dates[2] and on.last == dates[-1]
     assert on.drawdown == pytest.approx(-0.05) and on.peak == dates[0]
     assert on.to_dict()["last"] == "2026-03-31"
+
+
+def _markets(market: pd.DataFrame) -> Result:
+    return markets.analyze(
+        {"market": market, "claims": load_table("claims")}, markets.MarketsParams()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +67,12 @@ def test_context_compares_on_the_common_date(early_composite: pd.DataFrame) -> N
 
 
 def test_markets_reading_names_each_last_date(early_composite: pd.DataFrame) -> None:
-    section = build_markets({"market": early_composite, "claims": load_table("claims")})
+    section = _markets(early_composite)
     assert (
         "Nasdaq Composite through 2025-12-31, QQQ through 2026-07-31; compared on 2025-12-31"
         in section.reading
     )
-    ev = {e.label: e for e in section.evidence}
+    ev = {e.label: e for e in section.key_figures}
     assert "QQQ below its high (Dec 2025)" in ev
     qqq = early_composite.loc[
         (early_composite["series"] == "QQQ") & (early_composite["field"] == "adj_close")
@@ -76,6 +83,6 @@ def test_markets_reading_names_each_last_date(early_composite: pd.DataFrame) -> 
 
 
 def test_shipped_markets_reading_states_the_common_date() -> None:
-    section = build_markets({"market": load_table("market"), "claims": load_table("claims")})
+    section = _markets(load_table("market"))
     assert "compared on 2026-03-31" in section.reading
     assert "QQQ through 2026-07-31" in section.reading

@@ -277,13 +277,6 @@ class Criterion(StrEnum):
     bic = "bic"
 
 
-BUILTIN_SERIES = {
-    "nasdaq": "Nasdaq Composite (log)",
-    "sp500-pd": "S&P 500 price/dividend",
-    "ai-basket": "AI basket (mean log price)",
-}
-
-
 def _series_from_csv(path: Path, column: str | None) -> pd.Series:
     import pandas as pd
 
@@ -321,14 +314,17 @@ def _series_from_store(name: str) -> pd.Series:
     import numpy as np
     import pandas as pd
 
+    from bubblewatch.arguments.markets import MarketsParams
     from bubblewatch.frames import market_series
-    from bubblewatch.report.psy_section import psy_inputs
+    from bubblewatch.models.market import PSY_SERIES, psy_inputs
 
     with Store.open() as store:
         market = store.read("market")
         user = store.read("series")
-    if name in BUILTIN_SERIES:
-        return psy_inputs(market)[BUILTIN_SERIES[name]]
+    if name in PSY_SERIES:
+        # The markets argument's series, on its default start and basket.
+        p = MarketsParams()
+        return psy_inputs(market, start=p.psy_start, tickers=p.tickers, names=(name,))[name][0]
     tickers = sorted(set(market.loc[market["field"] == "adj_close", "series"]))
     if name.upper() in tickers:
         prices, _ = market_series(market, name.upper(), "adj_close")
@@ -338,7 +334,7 @@ def _series_from_store(name: str) -> pd.Series:
         return pd.Series(
             rows["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["date"]), name=name
         )
-    known = [*BUILTIN_SERIES, *tickers, *sorted(set(user["name"]))]
+    known = [*PSY_SERIES, *tickers, *sorted(set(user["name"]))]
     raise SpecificationError(
         f"{name!r} is neither a CSV file nor a known series; known series: {', '.join(known)}"
     )
@@ -449,19 +445,18 @@ class Definition(StrEnum):
     lppls = "lppls"
 
 
-DAILY_SERIES = {"nasdaq": "NASDAQ Composite", "ai-basket": "AI basket"}
-
-
 def _daily_series(name: str) -> pd.Series:
     import pandas as pd
 
-    from bubblewatch.report.lppls_section import daily_inputs
+    from bubblewatch.arguments.markets import MarketsParams
+    from bubblewatch.models.market import DAILY_SERIES, daily_inputs
 
     with Store.open() as store:
         market = store.read("market")
         user = store.read("series")
     if name in DAILY_SERIES:
-        return daily_inputs(market)[DAILY_SERIES[name]][0]
+        # The markets argument's daily series, on its default basket.
+        return daily_inputs(market, tickers=MarketsParams().tickers, names=(name,))[name][0]
     daily = market.loc[market["field"] == "daily_adj_close"]
     tickers = sorted(set(daily["series"]))
     if name.upper() in tickers:
@@ -586,11 +581,12 @@ def market_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Drawdowns against history and valuation levels against theirs."""
+    from bubblewatch.arguments.markets import MarketsParams
     from bubblewatch.models.market import context
 
     with Store.open() as store:
         market = store.read("market")
-    ctx = context(market)
+    ctx = context(market, MarketsParams().tickers)
     if as_json:
         emit_json(ctx.to_dict())
         return

@@ -71,33 +71,38 @@ def fingerprint(value: Any) -> bytes:
     return repr(value).encode()
 
 
+def call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)``, read from the cache when an equal call was made before."""
+    root = cache_root()
+    if root is None:
+        return func(*args, **kwargs)
+    name = f"{func.__module__}.{func.__qualname__}"
+    key = hashlib.sha256(fingerprint((args, kwargs))).hexdigest()
+    path = root / f"{name}-{source_digest(func.__module__)}" / f"{key}.pkl"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    result = func(*args, **kwargs)
+    tmp: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
+            tmp = Path(out.name)
+            pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)  # a read-only or full disk costs a recomputation
+    return result
+
+
 def cached(func: F) -> F:
     """``func`` with its results kept on disk, keyed by its inputs and its package's source."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        root = cache_root()
-        if root is None:
-            return func(*args, **kwargs)
-        name = f"{func.__module__}.{func.__qualname__}"
-        key = hashlib.sha256(fingerprint((args, kwargs))).hexdigest()
-        path = root / f"{name}-{source_digest(func.__module__)}" / f"{key}.pkl"
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            pass
-        result = func(*args, **kwargs)
-        tmp: Path | None = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as out:
-                tmp = Path(out.name)
-                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
-        except OSError:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)  # a read-only or full disk costs a recomputation
-        return result
+        return call(func, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -37,6 +37,14 @@ EPISODE_FLOOR = -0.05
 """Declines shallower than this are not counted as episodes."""
 
 AI_BASKET = ("NVDA", "MSFT", "GOOGL", "AMZN", "META", "AVGO", "AMD", "ORCL")
+"""The equal-weight AI basket: eight AI-linked large caps."""
+
+COMPOSITE, NASDAQ_100, BASKET = (
+    "NASDAQ Composite",
+    "Nasdaq-100 (QQQ, total return)",
+    "AI basket (equal weight)",
+)
+"""Names of the series compared on a common date."""
 
 
 def classify(depth: float) -> str:
@@ -227,6 +235,10 @@ class MarketContext:
     """The common date the drawdowns are read on."""
     last_dates: dict[str, pd.Timestamp] = dataclasses.field(default_factory=dict)
     """Each compared series' own last date."""
+    compared: dict[str, tuple[pd.Series, tuple[str, ...]]] = dataclasses.field(
+        default_factory=dict, repr=False
+    )
+    """Each compared series (month-end closes, by name) with its source ids."""
 
     @property
     def coverage(self) -> str:
@@ -304,17 +316,18 @@ def basket_index(
     return np.exp((frame - frame.iloc[0]).mean(axis=1)) * 100, tuple(ids)
 
 
-def context(market: pd.DataFrame) -> MarketContext:
-    """Market context from the shipped (or stored) ``market`` table."""
+def context(market: pd.DataFrame, tickers: tuple[str, ...] = AI_BASKET) -> MarketContext:
+    """Market context from the shipped (or stored) ``market`` table; ``tickers`` make the AI
+    basket."""
     nasdaq, nsrc = _series(market, "NASDAQCOM", "close")
     episodes = drawdown_episodes(nasdaq)
     qqq, qsrc = _series(market, "QQQ", "adj_close")
-    basket, bsrc = basket_index(market)
-    ref = "NASDAQ Composite"
+    basket, bsrc = basket_index(market, tickers)
+    ref = COMPOSITE
     compared = {
-        "NASDAQ Composite": (nasdaq, (nsrc,)),
-        "Nasdaq-100 (QQQ, total return)": (qqq, (qsrc,)),
-        "AI basket (equal weight)": (basket, bsrc),
+        COMPOSITE: (nasdaq, (nsrc,)),
+        NASDAQ_100: (qqq, (qsrc,)),
+        BASKET: (basket, bsrc),
     }
     on = common_end({name: s for name, (s, _) in compared.items()})
     drawdowns = [
@@ -336,4 +349,104 @@ def context(market: pd.DataFrame) -> MarketContext:
     ]
     fpe = market.loc[(market["series"] == "NDX") & (market["field"] == "forward_pe")]
     forward = fpe[["date", "value", "source_id"]].sort_values("date").reset_index(drop=True)
-    return MarketContext(drawdowns, valuations, forward, episodes, on, last)
+    return MarketContext(drawdowns, valuations, forward, episodes, on, last, compared)
+
+
+def shiller_cape(market: pd.DataFrame) -> pd.Series:
+    """Shiller's cyclically adjusted P/E from the ``market`` table: real price over the 10-year
+    mean of real earnings, both deflated to the last month's prices.
+
+    References
+    ----------
+    Campbell, J. Y. and Shiller, R. J. (1998), "Valuation Ratios and the Long-Run Stock Market
+    Outlook", Journal of Portfolio Management 24(2), 11-26.
+    """
+    price, _ = _series(market, "SP500", "mean_close")
+    earnings, _ = _series(market, "SP500", "earnings")
+    cpi, _ = _series(market, "SP500", "cpi")
+    frame = pd.concat({"p": price, "e": earnings, "cpi": cpi}, axis=1).dropna()
+    deflator = frame["cpi"].iloc[-1] / frame["cpi"]
+    real_e = frame["e"] * deflator
+    cape = (frame["p"] * deflator) / real_e.rolling(120, min_periods=120).mean()
+    return cape.dropna()
+
+
+PSY_SERIES = {
+    "nasdaq": "Nasdaq Composite (log)",
+    "sp500-pd": "S&P 500 price/dividend",
+    "ai-basket": "AI basket (mean log price)",
+}
+"""The monthly series the explosive-root (PSY) test runs on, by short name: their labels."""
+
+DAILY_SERIES = {"nasdaq": "NASDAQ Composite", "ai-basket": "AI basket"}
+"""The daily series the LPPLS confidence indicator runs on, by short name: their labels."""
+
+Tested = dict[str, tuple[pd.Series, tuple[str, ...]]]
+"""Series to test, by short name: the values (named by their label) and their source ids."""
+
+
+def _monthly(market: pd.DataFrame, series: str, field: str) -> tuple[pd.Series, str]:
+    values, source_id = _series(market, series, field)
+    return values.set_axis(values.index.to_period("M")), source_id
+
+
+def _unknown(names: tuple[str, ...], known: Mapping[str, str]) -> None:
+    wrong = [n for n in names if n not in known]
+    if wrong:
+        raise DataError(f"unknown series {', '.join(wrong)} (known: {', '.join(known)})")
+
+
+def psy_inputs(
+    market: pd.DataFrame,
+    *,
+    start: str,
+    tickers: tuple[str, ...] = AI_BASKET,
+    names: tuple[str, ...] = tuple(PSY_SERIES),
+) -> Tested:
+    """The monthly series of :data:`PSY_SERIES` named in ``names``, with their sources.
+
+    ``nasdaq``: the log NASDAQ Composite from ``start`` (a month, e.g. ``"1985-01"``);
+    ``sp500-pd``: the S&P 500 price-dividend ratio (Shiller); ``ai-basket``: the mean log price
+    relative of ``tickers`` over their common history (0 at its first month).
+    """
+    _unknown(names, PSY_SERIES)
+    out: Tested = {}
+    for name in names:
+        label = PSY_SERIES[name]
+        if name == "nasdaq":
+            nasdaq, nsrc = _monthly(market, "NASDAQCOM", "close")
+            out[name] = (np.log(nasdaq.loc[start:]).rename(label), (nsrc,))
+        elif name == "sp500-pd":
+            price, ssrc = _monthly(market, "SP500", "mean_close")
+            dividend, _ = _monthly(market, "SP500", "dividend")
+            out[name] = ((price / dividend).dropna().rename(label), (ssrc,))
+        else:
+            logs, ids = {}, []
+            for ticker in tickers:
+                s, sid = _monthly(market, ticker, "adj_close")
+                logs[ticker] = np.log(s)
+                ids.append(sid)
+            frame = pd.DataFrame(logs).dropna()
+            out[name] = ((frame - frame.iloc[0]).mean(axis=1).rename(label), tuple(ids))
+    return out
+
+
+def daily_inputs(
+    market: pd.DataFrame,
+    *,
+    tickers: tuple[str, ...] = AI_BASKET,
+    names: tuple[str, ...] = tuple(DAILY_SERIES),
+) -> Tested:
+    """The daily series of :data:`DAILY_SERIES` named in ``names``, with their sources: the
+    NASDAQ Composite's closes and the equal-weight basket of ``tickers`` (100 at its first date)."""
+    _unknown(names, DAILY_SERIES)
+    out: Tested = {}
+    for name in names:
+        label = DAILY_SERIES[name]
+        if name == "nasdaq":
+            nasdaq, nsrc = _series(market, "NASDAQCOM", "daily_close")
+            out[name] = (nasdaq.rename(label), (nsrc,))
+        else:
+            basket, ids = basket_index(market, tickers, field="daily_adj_close")
+            out[name] = (basket.rename(label), ids)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from bubblewatch.arguments.session import Session
+from bubblewatch.claims.claimed import claimed
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.registry import (
     Answer,
@@ -31,6 +32,7 @@ def fed_cut_odds(session: Session, claim: Claim) -> Answer:
     est = t["estimates"]
     rows = need(est.loc[est["metric"] == "fed_cut_probability"], "December 2025 cut odds")
     row = rows.sort_values("date").iloc[-1]
+    odds = claimed(claim, "pct")[0]
     fig = Figure(
         "Market odds of a December 2025 cut (CME FedWatch)",
         float(row["value"]),
@@ -39,7 +41,7 @@ def fed_cut_odds(session: Session, claim: Claim) -> Answer:
         period=f"{pd.Timestamp(row['date']):%Y-%m-%d}",
     )
     return Answer(
-        grade(50.0, float(row["value"]), scale=100.0),
+        grade(odds.value, float(row["value"]), scale=100.0),
         f"Futures priced a {row['value']:.0f}% chance of a December cut on "
         f"{pd.Timestamp(row['date']):%d %B %Y}, against 'about one half'; the crowded-positioning "
         "half of the claim has no public figure here.",
@@ -78,11 +80,15 @@ def nasdaq_valuation(session: Session, claim: Claim) -> Answer:
             period=f"{peak_2021.idxmax():%Y-%m-%d}",
         ),
     )
-    parts = [grade(28.0, high), grade(then, high)]
+    stated = claimed(claim, "x")
+    if len(stated) < 2:
+        raise MissingEvidenceError(f"claim {claim.claim_id} states no peak and current P/E")
+    peak_claim, now_claim = stated[0], stated[-1]
+    parts = [grade(peak_claim.value, high), grade(then, high)]
     latest = pe.index.max()
     tail = ""
     if latest > high_date:
-        parts.append(grade(26.0, float(pe.iloc[-1])))
+        parts.append(grade(now_claim.value, float(pe.iloc[-1])))
         evidence += (
             Figure(
                 "Nasdaq-100 forward P/E, latest reading",
@@ -93,7 +99,7 @@ def nasdaq_valuation(session: Session, claim: Claim) -> Answer:
             ),
         )
     else:
-        tail = "; no later reading tests the fall to ~26x"
+        tail = f"; no later reading tests the fall to ~{now_claim.value:g}x"
     verdict = worst(parts)
     return Answer(
         verdict,
@@ -122,7 +128,8 @@ def earnings_growth(session: Session, claim: Claim) -> Answer:
             note="S&P 500 trailing earnings (Shiller)",
         )
     ]
-    methods = [grade(20.0, sp)]
+    growth_claim = claimed(claim, "pct")[0]
+    methods = [grade(growth_claim.value, sp)]
     panel, yearly = hyperscaler_years(t["financials"], ["net_income"])
     if len(yearly) >= 2:
         a, b = yearly.index[-2], yearly.index[-1]
@@ -138,13 +145,13 @@ def earnings_growth(session: Session, claim: Claim) -> Answer:
                 note="the five hyperscalers' net income",
             )
         )
-        methods.append(grade(20.0, growth))
+        methods.append(grade(growth_claim.value, growth))
     verdict = across_methods(methods)
     return Answer(
         verdict,
         "No Nasdaq-100 earnings series is public here; as proxies, "
         + " and ".join(f"{f.note or f.label} grew {f.value:.0f}% ({f.period})" for f in evidence)
-        + ", against the claimed ~20%.",
+        + f", against the claimed ~{growth_claim.value:g}%.",
         tuple(evidence),
     )
 
@@ -186,11 +193,13 @@ def burry_puts(session: Session, claim: Claim) -> Answer:
     notional = estimate_figure(
         t, "scion_pltr_put_notional_13f", "Notional value of the Palantir puts in Scion's 13F"
     )
-    verdict = Verdict.SUPPORTED if float(paid.value) < 10.0 else Verdict.CONTRADICTED
+    bound = claimed(claim, "usd_m")[0]
+    verdict = Verdict.SUPPORTED if float(paid.value) < bound.high else Verdict.CONTRADICTED
     return Answer(
         verdict,
-        f"Burry put the premium at ${float(paid.value):.1f}m, under $10m, while the 13F listed the "
-        f"puts at ${float(notional.value):,.0f}m of notional value: the headline figure was the notional.",
+        f"Burry put the premium at ${float(paid.value):.1f}m, under ${bound.high:g}m, while the 13F "
+        f"listed the puts at ${float(notional.value):,.0f}m of notional value: the headline figure "
+        "was the notional.",
         (paid, notional),
     )
 
@@ -222,7 +231,7 @@ def nvidia_price(session: Session, claim: Claim) -> Answer:
             )
         )
     return Answer(
-        grade(190.0, price),
+        grade(claimed(claim, "usd")[0].value, price),
         f"NVIDIA closed at ${price:,.2f} on {on.index[-1]:%d %B %Y}; whether that price 'has not "
         "priced in' the $1.4tn story is a judgement no figure settles.",
         tuple(evidence),

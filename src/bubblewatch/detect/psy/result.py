@@ -34,6 +34,23 @@ def _point(label: Any) -> Any:
     return label.to_timestamp() if isinstance(label, pd.Period) else label
 
 
+EPISODE_COLOURS = {"positive": "rgba(214,39,40,0.18)", "negative": "rgba(31,119,180,0.18)"}
+"""Fill of a shaded episode: red when positive (exuberance), blue when negative (collapse)."""
+
+
+def episode_spans(table: pd.DataFrame, last: Any) -> list[tuple[Any, Any, str]]:
+    """``(start, end, fill colour)`` of each episode of a date-stamp table, ready to plot.
+
+    An ongoing episode runs up to ``last``, the series' final label.
+    """
+    spans = []
+    for ep in table.itertuples():
+        end = last if pd.isna(ep.termination) else ep.termination
+        colour = EPISODE_COLOURS["positive" if ep.direction == "positive" else "negative"]
+        spans.append((_point(ep.origination), _point(end), colour))
+    return spans
+
+
 def shade_episodes(
     fig: go.Figure, table: pd.DataFrame, last: Any, row: int | None = None, col: int | None = None
 ) -> None:
@@ -41,13 +58,9 @@ def shade_episodes(
 
     An ongoing episode is shaded up to ``last``, the series' final label.
     """
-    for ep in table.itertuples():
-        end = last if pd.isna(ep.termination) else ep.termination
-        colour = "rgba(214,39,40,0.18)" if ep.direction == "positive" else "rgba(31,119,180,0.18)"
-        where = {} if row is None else {"row": row, "col": col}
-        fig.add_vrect(
-            x0=_point(ep.origination), x1=_point(end), fillcolor=colour, line_width=0, **where
-        )
+    where = {} if row is None else {"row": row, "col": col}
+    for x0, x1, colour in episode_spans(table, last):
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=colour, line_width=0, **where)
 
 
 @dataclass(frozen=True, eq=False)

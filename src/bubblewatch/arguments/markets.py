@@ -1,0 +1,634 @@
+"""The ``markets`` argument: healthy correction or bubble?
+
+Drawdowns of the NASDAQ Composite, the Nasdaq-100 (QQQ) and the AI basket against the
+Composite's history, and the S&P 500 CAPE against its own (:func:`bubblewatch.models.market.context`
+and :func:`~bubblewatch.models.market.shiller_cape`); the explosive-root test of Phillips, Shi &
+Yu (2015) on three monthly series, with its episodes dated against the shipped Monte Carlo
+critical values; the two-year run-up rule of Greenwood, Shleifer & You (2019); and the LPPLS
+confidence indicator (Sornette et al. 2015) on the daily closes of the Composite and the basket
+over the most recent year of end dates.
+
+The indicator's windows step by 25 trading days (the paper steps by 5; the coarser step keeps the
+report fast and reads the same share of qualified windows to within a few points) and its end
+dates by 10. Each engine runs once per series; the chart draws from the result's detail.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from bubblewatch import engine_cache
+from bubblewatch.arguments.params import Params, knob
+from bubblewatch.arguments.registry import Argument, Tables, register
+from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.detect import lppls, psy, runup
+from bubblewatch.detect.lppls.space import FILTER_SETS
+from bubblewatch.detect.psy.result import episode_spans, plot_x
+from bubblewatch.errors import DataError, SpecificationError
+from bubblewatch.frames import claim_sources, drawdown
+from bubblewatch.models import market as mk
+
+_LAYOUT = {
+    "template": "plotly_white",
+    "height": 1700,
+    "margin": {"l": 60, "r": 30, "t": 50, "b": 40},
+}
+
+FILTER_NAMES = {
+    "sornette2015": "Sornette et al. (2015)",
+    "shu2020": "Shu & Zhu (2020)",
+    "lppls": "lppls package",
+}
+"""How the reading names each LPPLS filter set."""
+
+
+def _names_pattern(names: Any) -> str:
+    one = "|".join(re.escape(n) for n in names)
+    return rf"({one})(\s*,\s*({one}))*"
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+
+
+@dataclass(frozen=True)
+class MarketsParams(Params):
+    argument = "markets"
+    basket: str = knob(
+        ",".join(mk.AI_BASKET),
+        unit="tickers",
+        doc="Members of the equal-weight AI basket (comma-separated tickers of the market table).",
+        pattern=r"[A-Za-z][A-Za-z0-9.\-]*(\s*,\s*[A-Za-z][A-Za-z0-9.\-]*)*",
+    )
+    psy_series: str = knob(
+        ",".join(mk.PSY_SERIES),
+        unit="series",
+        doc="Monthly series the PSY explosive-root test runs on (comma-separated).",
+        pattern=_names_pattern(mk.PSY_SERIES),
+    )
+    psy_start: str = knob(
+        "1985-01",
+        unit="month",
+        doc="First month of the NASDAQ Composite tested by PSY (its data reach back to 1971).",
+        pattern=r"(18|19|20)\d\d-(0[1-9]|1[0-2])",
+    )
+    psy_level: float = knob(
+        0.95,
+        unit="share",
+        doc="Critical-value level of the PSY test and of its episode dating.",
+        choices=(0.90, 0.95, 0.99),
+    )
+    psy_rule: str = knob(
+        "pointwise",
+        unit="rule",
+        doc="BSADF critical-value sequence that dates PSY episodes (pointwise: PSY 2015).",
+        choices=("pointwise", "cummax", "familywise"),
+    )
+    psy_seed: int = knob(
+        0,
+        unit="seed",
+        doc="Seed of the simulated PSY critical values, used only for a series length the "
+        "shipped Monte Carlo table lacks (a changed start or basket).",
+        low=0,
+        high=10**9,
+    )
+    lppls_series: str = knob(
+        ",".join(mk.DAILY_SERIES),
+        unit="series",
+        doc="Daily series the LPPLS confidence indicator runs on (comma-separated).",
+        pattern=_names_pattern(mk.DAILY_SERIES),
+    )
+    lppls_filters: str = knob(
+        "sornette2015",
+        unit="filter set",
+        doc="LPPLS search space and filter conditions.",
+        choices=tuple(FILTER_SETS),
+    )
+    lppls_min_window: int = knob(
+        125, unit="trading days", doc="Shortest LPPLS window.", low=20, high=2500
+    )
+    lppls_max_window: int = knob(
+        750, unit="trading days", doc="Longest LPPLS window.", low=20, high=2500
+    )
+    lppls_window_step: int = knob(
+        25, unit="trading days", doc="Step between LPPLS window lengths.", low=1, high=500
+    )
+    lppls_end_step: int = knob(
+        10, unit="trading days", doc="Step between LPPLS end dates.", low=1, high=250
+    )
+    lppls_recent: int = knob(
+        250,
+        unit="trading days",
+        doc="LPPLS end dates reach back this many observations (about a year).",
+        low=1,
+        high=2520,
+    )
+    lppls_seed: int = knob(0, unit="seed", doc="Seed of the LPPLS search grid.", low=0, high=10**9)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.lppls_min_window > self.lppls_max_window:
+            raise SpecificationError(
+                f"markets knob lppls_min_window={self.lppls_min_window} exceeds "
+                f"lppls_max_window={self.lppls_max_window}"
+            )
+
+    @property
+    def tickers(self) -> tuple[str, ...]:
+        """The basket's tickers, upper case, each once."""
+        return _split(self.basket.upper())
+
+    @property
+    def psy_names(self) -> tuple[str, ...]:
+        return _split(self.psy_series)
+
+    @property
+    def lppls_names(self) -> tuple[str, ...]:
+        return _split(self.lppls_series)
+
+    @property
+    def level_label(self) -> str:
+        """``"95%"`` for 0.95: the column of the critical values."""
+        return f"{self.psy_level:.0%}"
+
+
+@dataclass(frozen=True)
+class PsyPanel:
+    """One tested series: result, critical values, episodes and the sources used."""
+
+    label: str
+    result: psy.PSYResult
+    cv: psy.CriticalValues
+    episodes: psy.DateStamp
+    source_ids: tuple[str, ...]
+
+    def to_dict(self, level: str) -> dict[str, Any]:
+        r = self.result
+        return {
+            "label": self.label,
+            "source_ids": list(self.source_ids),
+            "first": str(r.bsadf.index[0]),
+            "last": str(r.bsadf.index[-1]),
+            "nobs": r.nobs,
+            "min_window": r.min_window,
+            "lags": r.lags,
+            "adf": r.adf,
+            "sadf": r.sadf,
+            "gsadf": r.gsadf,
+            "critical_values": {"sadf": self.cv.sadf, "gsadf": self.cv.gsadf},
+            "critical_values_source": self.cv.describe(),
+            "p_value_gsadf": self.cv.pvalue(r.gsadf),
+            "explosive": bool(r.gsadf > self.cv.gsadf[level]),
+            "episodes": self.episodes.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class LpplsPanel:
+    """One series' indicator over the most recent end dates, with its sources."""
+
+    label: str
+    confidence: lppls.Confidence
+    source_ids: tuple[str, ...]
+
+    @property
+    def last(self) -> tuple[pd.Timestamp, float, float]:
+        """Latest end date with its positive and negative readings."""
+        date = self.confidence.positive.index[-1]
+        return (
+            date,
+            float(self.confidence.positive.iloc[-1]),
+            float(self.confidence.negative.iloc[-1]),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "source_ids": list(self.source_ids)} | (
+            self.confidence.to_dict()
+        )
+
+
+@dataclass(frozen=True)
+class MarketsView:
+    """Everything the markets argument measured: the model objects its figures come from."""
+
+    context: mk.MarketContext
+    compared_on: pd.Timestamp
+    coverage: str
+    nasdaq: pd.Series
+    """NASDAQ Composite month-end closes (the whole history)."""
+    cape: pd.Series
+    cape_source: str
+    psy: tuple[PsyPanel, ...]
+    runups: tuple[tuple[runup.RunupAssessment, tuple[str, ...]], ...]
+    lppls: tuple[LpplsPanel, ...]
+    level: str
+    """The PSY critical-value column used (``"95%"``)."""
+    rule: str
+
+    @property
+    def explosive(self) -> tuple[PsyPanel, ...]:
+        """The series whose GSADF exceeds its critical value."""
+        return tuple(p for p in self.psy if p.result.gsadf > p.cv.gsadf[self.level])
+
+    @property
+    def live(self) -> tuple[PsyPanel, ...]:
+        """The series in an explosive episode in their last month."""
+        return tuple(p for p in self.psy if p.episodes.table["ongoing"].any())
+
+    def episodes_table(self) -> pd.DataFrame:
+        """All episodes of all PSY series."""
+        rows = []
+        for p in self.psy:
+            for ep in p.episodes.to_dict()["episodes"]:
+                rows.append(
+                    {
+                        "series": p.label,
+                        "origination": ep["origination"],
+                        "peak": ep["peak"],
+                        "termination": ep["termination"] or "ongoing",
+                        "months": ep["duration"],
+                        "direction": ep["direction"],
+                    }
+                )
+        return pd.DataFrame(
+            rows, columns=["series", "origination", "peak", "termination", "months", "direction"]
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "compared_on": self.compared_on.date().isoformat(),
+            "coverage": self.coverage,
+            "context": self.context.to_dict(),
+            "cape": {
+                "as_of": self.cape.index[-1].date().isoformat(),
+                "value": float(self.cape.iloc[-1]),
+                "share_of_months_lower": float((self.cape < self.cape.iloc[-1]).mean()),
+                "since": self.cape.index[0].date().isoformat(),
+                "source_id": self.cape_source,
+            },
+            "psy": {
+                "level": self.level,
+                "rule": self.rule,
+                "series": [p.to_dict(self.level) for p in self.psy],
+            },
+            "runups": [
+                {k: v for k, v in r.to_dict().items() if k != "history"} | {"source_ids": list(ids)}
+                for r, ids in self.runups
+            ],
+            "lppls": [p.to_dict() for p in self.lppls],
+        }
+
+
+def _check_basket(market: pd.DataFrame, p: MarketsParams) -> None:
+    """Every basket member has the prices the chosen series need."""
+    fields = ("adj_close", "daily_adj_close") if "ai-basket" in p.lppls_names else ("adj_close",)
+    tickers = p.tickers
+    for field in fields:
+        held = set(market.loc[market["field"] == field, "series"].astype(str))
+        missing = [t for t in tickers if t not in held]
+        if missing:
+            raise SpecificationError(
+                f"markets knob basket: the market table has no {field} prices for "
+                f"{', '.join(missing)}"
+            )
+
+
+def _psy_panels(market: pd.DataFrame, p: MarketsParams) -> tuple[PsyPanel, ...]:
+    """Test each series, date-stamp at the chosen level (pointwise BSADF rule, PSY 2015)."""
+    panels = []
+    sizes = set(psy.table_sizes())
+    inputs = mk.psy_inputs(market, start=p.psy_start, tickers=p.tickers, names=p.psy_names)
+    for series, sources in inputs.values():
+        label = str(series.name)
+        try:
+            result = psy.test(series)
+        except (SpecificationError, DataError) as exc:
+            raise SpecificationError(
+                f"markets knobs psy_series/psy_start: {label} from {p.psy_start}: {exc}"
+            ) from exc
+        shipped = result.nobs in sizes
+        cv = psy.critical_values(result.nobs, seed=None if shipped else p.psy_seed)
+        stamps = psy.datestamp(result, cv, p.psy_level, rule=p.psy_rule)  # type: ignore[arg-type]
+        panels.append(PsyPanel(label, result, cv, stamps, sources))
+    return tuple(panels)
+
+
+def _lppls_panels(market: pd.DataFrame, p: MarketsParams) -> tuple[LpplsPanel, ...]:
+    """The indicator for each daily input over its most recent end dates."""
+    panels = []
+    for prices, sources in mk.daily_inputs(market, tickers=p.tickers, names=p.lppls_names).values():
+        if p.lppls_max_window > len(prices):
+            raise SpecificationError(
+                f"markets knob lppls_max_window={p.lppls_max_window} is longer than the "
+                f"{prices.name} series ({len(prices)} observations)"
+            )
+        since = prices.index[max(len(prices) - p.lppls_recent, 0)]
+        # kept on disk for unchanged prices and settings (bubblewatch.engine_cache)
+        conf = engine_cache.call(
+            lppls.confidence,
+            prices,
+            min_window=p.lppls_min_window,
+            max_window=p.lppls_max_window,
+            window_step=p.lppls_window_step,
+            end_step=p.lppls_end_step,
+            since=since,
+            filters=p.lppls_filters,
+            seed=p.lppls_seed,
+        )
+        panels.append(LpplsPanel(str(prices.name), conf, sources))
+    return tuple(panels)
+
+
+def _claimed_text(claims: pd.DataFrame, claim_id: str, unit: str, suffix: str) -> str:
+    """The figures a claim states in ``unit``, as the claims table words them (``~28x, ~26x``)."""
+    from bubblewatch.claims.claimed import parse
+
+    rows = claims.loc[claims["claim_id"] == claim_id, "figures"].dropna()
+    quantities = [q for text in rows for q in parse(str(text)) if q.unit == unit]
+    return ", ".join(f"{'~' if q.approximate else ''}{q.value:g}{suffix}" for q in quantities)
+
+
+def _lppls_reading(panels: tuple[LpplsPanel, ...]) -> str:
+    """One sentence on the latest readings and the tc of qualified positive fits."""
+    parts = []
+    for p in panels:
+        date, pos, neg = p.last
+        tc = p.confidence.tc.iloc[-1]
+        where = (
+            f", with tc estimates centred on {tc['median']:%d %B %Y}"
+            if tc["count"] and not pd.isna(tc["median"])
+            else ""
+        )
+        parts.append(f"{p.label} {pos:.0%} positive / {neg:.0%} negative on {date:%d %B %Y}{where}")
+    return "The LPPLS confidence indicator (share of qualified windows) reads " + "; ".join(parts)
+
+
+def analyze(t: Tables, p: MarketsParams) -> Result:
+    market, claims = t["market"], t["claims"]
+    _check_basket(market, p)
+    ctx = mk.context(market, p.tickers)
+    nasdaq, (nsrc,) = ctx.compared[mk.COMPOSITE]
+    qqq, (qsrc,) = ctx.compared[mk.NASDAQ_100]
+    basket, bsrc = ctx.compared[mk.BASKET]
+    # The Composite and QQQ are compared on the latest month-end both have.
+    last = {"Nasdaq Composite": ctx.last_dates[mk.COMPOSITE], "QQQ": ctx.last_dates[mk.NASDAQ_100]}
+    on = min(last.values())
+    coverage = mk.coverage_phrase(last, on)
+    n_on, q_on = nasdaq.loc[:on], qqq.loc[:on]
+    peak_date = n_on.idxmax()
+    dd = float(drawdown(n_on).iloc[-1])
+    qdd = float(drawdown(q_on).iloc[-1])
+    cape = mk.shiller_cape(market)
+    ssrc = ctx.valuations[0].source_ids[0]
+    pct = float((cape < cape.iloc[-1]).mean())
+    figures: tuple[KeyFigure, ...] = (
+        KeyFigure(
+            f"Nasdaq Composite, close {n_on.index[-1]:%b %Y}",
+            float(n_on.iloc[-1]),
+            "index_points",
+            (nsrc,),
+        ),
+        KeyFigure(
+            f"Nasdaq Composite all-time month-end high ({peak_date:%b %Y})",
+            float(n_on.max()),
+            "index_points",
+            (nsrc,),
+        ),
+        KeyFigure(f"Nasdaq Composite below its high ({on:%b %Y})", dd, "share", (nsrc,)),
+        KeyFigure(f"QQQ below its high ({on:%b %Y})", qdd, "share", (qsrc,)),
+        KeyFigure(
+            "Series last dates and the common date compared on", coverage, "text", (nsrc, qsrc)
+        ),
+        KeyFigure(f"S&P 500 CAPE ({cape.index[-1]:%b %Y})", float(cape.iloc[-1]), "x", (ssrc,)),
+        KeyFigure("Share of months since 1881 with a lower CAPE", pct, "share", (ssrc,)),
+        KeyFigure(
+            "Claimed Nasdaq-100 forward P/E, peak and now (C02)",
+            _claimed_text(claims, "C02", "x", "x"),
+            "text",
+            claim_sources(claims, "C02"),
+            claim_id="C02",
+        ),
+    )
+    level = p.level_label
+    panels = _psy_panels(market, p)
+    figures += tuple(
+        KeyFigure(
+            f"PSY GSADF statistic, {q.label} ({q.result.bsadf.index[0]}–{q.result.bsadf.index[-1]})",
+            q.result.gsadf,
+            "stat",
+            q.source_ids,
+            note=(
+                f"{level} critical value {q.cv.gsadf[level]:.2f}, p = {q.cv.pvalue(q.result.gsadf):.3f}; "
+                f"{len(q.episodes.positive)} exuberance and {len(q.episodes.negative)} collapse episode(s)"
+            ),
+        )
+        for q in panels
+    )
+    figures += tuple(
+        KeyFigure(
+            f"{d.name} below its {d.peak:%b %Y} high ({d.as_of:%b %Y}): a {d.label}",
+            d.drawdown,
+            "share",
+            d.source_ids,
+            note=f"{d.percentile:.0f}% of the NASDAQ Composite's completed drawdowns since 1971 "
+            "were shallower (month-end closes); "
+            + f"compared on {d.as_of:%Y-%m-%d}, series through {(d.last or d.as_of):%Y-%m-%d}",
+        )
+        for d in ctx.drawdowns
+    )
+    figures += tuple(
+        KeyFigure(
+            f"{v.name} ({v.as_of:%b %Y}), percentile since {v.since:%Y}",
+            v.percentile / 100,
+            "share",
+            v.source_ids,
+            note=f"now {v.value:.1f}; {v.peak_2000[1]:.1f} at the {v.peak_2000[0]:%b %Y} peak, "
+            f"{v.peak_2021[1]:.1f} at the {v.peak_2021[0]:%b %Y} peak",
+        )
+        for v in ctx.valuations
+    )
+    figures += tuple(
+        KeyFigure(
+            f"Nasdaq-100 forward P/E, {r.date:%d %b %Y} (cited figure)",
+            float(r.value),
+            "x",
+            (str(r.source_id),),
+            claim_id="C02",
+        )
+        for r in ctx.forward_pe.itertuples()
+    )
+    runups = (
+        (runup.assess(nasdaq, name="NASDAQ Composite"), (nsrc,)),
+        (runup.assess(basket, benchmark=qqq, name="AI basket vs QQQ"), (*bsrc, qsrc)),
+    )
+    figures += tuple(
+        KeyFigure(
+            f"Two-year {r.basis} return, {r.name} ({r.as_of:%b %Y})",
+            r.measured_return,
+            "share",
+            ids,
+            note=r.reading,
+        )
+        for r, ids in runups
+    )
+    lp = _lppls_panels(market, p)
+    figures += tuple(
+        KeyFigure(
+            f"LPPLS positive-bubble confidence, {q.label} ({q.last[0]:%d %b %Y})",
+            q.last[1],
+            "share",
+            q.source_ids,
+            note=f"negative-bubble confidence {q.last[2]:.0%}; "
+            f"{FILTER_NAMES.get(q.confidence.filters, q.confidence.filters)} filters, "
+            f"windows of {q.confidence.windows[0]}-{q.confidence.windows[1]} trading days",
+        )
+        for q in lp
+    )
+    view = MarketsView(
+        context=ctx,
+        compared_on=on,
+        coverage=coverage,
+        nasdaq=nasdaq,
+        cape=cape,
+        cape_source=ssrc,
+        psy=panels,
+        runups=runups,
+        lppls=lp,
+        level=level,
+        rule=p.psy_rule,
+    )
+    explosive, live = view.explosive, [q.label for q in view.live]
+    q_state = "at a new high" if qdd >= 0 else f"{-qdd:.0%} below its high"
+    reading = (
+        f"On {on:%d %B %Y}, the latest month-end both have ({coverage}), the Nasdaq Composite "
+        f"closed at {n_on.iloc[-1]:,.0f}, {-dd:.0%} below its {peak_date:%B %Y} high, and QQQ "
+        f"was {q_state}; the S&P 500 CAPE of {cape.iloc[-1]:.1f} is "
+        f"above {pct:.0%} of months since 1881. The PSY test rejects a random walk at "
+        f"{1 - p.psy_level:.0%} for {len(explosive)} of {len(panels)} series"
+        + (f" ({', '.join(q.label for q in explosive)})" if explosive else "")
+        + (
+            f"; an explosive episode is under way in the last month for {', '.join(live)}."
+            if live
+            else "; none of them is in an explosive episode in its last month."
+        )
+        + (f" {_lppls_reading(lp)}." if lp else "")
+        + f" By history's measure, {ctx.drawdowns[0].readings_phrase}."
+    )
+    return Result(
+        "markets",
+        p,
+        reading,
+        figures,
+        tables=(
+            (
+                f"PSY episodes by series ({level} level, {p.psy_rule} BSADF critical values)",
+                view.episodes_table(),
+            ),
+        ),
+        headline=2,
+        detail=view,
+    )
+
+
+def _shapes(fig: go.Figure, panel: PsyPanel, row: int) -> list[dict[str, Any]]:
+    """The shaded episodes of one PSY row, as the layout shapes ``add_vrect`` would make."""
+    sub = fig.get_subplot(row, 1)
+    xref = sub.xaxis.plotly_name.replace("axis", "")
+    yref = sub.yaxis.plotly_name.replace("axis", "") + " domain"
+    return [
+        {
+            "fillcolor": colour,
+            "line": {"width": 0},
+            "type": "rect",
+            "x0": x0,
+            "x1": x1,
+            "xref": xref,
+            "y0": 0,
+            "y1": 1,
+            "yref": yref,
+        }
+        for x0, x1, colour in episode_spans(panel.episodes.table, panel.result.bsadf.index[-1])
+    ]
+
+
+def chart(r: Result) -> list[go.Figure]:
+    v: MarketsView = r.detail
+    panels, lp = v.psy, v.lppls
+    fig = make_subplots(
+        rows=2 + len(panels) + len(lp),
+        cols=1,
+        shared_xaxes=False,
+        vertical_spacing=0.04,
+        subplot_titles=(
+            "Nasdaq Composite, month-end close (log)",
+            "S&P 500 CAPE (Shiller)",
+            *(f"BSADF vs {v.level} critical value: {p.label}" for p in panels),
+            *(f"LPPLS confidence (positive red, negative green): {p.label}" for p in lp),
+        ),
+    )
+    shapes: list[dict[str, Any]] = []
+    for k, p in enumerate(panels):
+        row = 3 + k
+        x = plot_x(p.result.bsadf.index)
+        fig.add_trace(
+            go.Scatter(x=x, y=p.result.bsadf.to_numpy(), name=f"BSADF: {p.label}"), row=row, col=1
+        )
+        crit = p.cv.sequence(v.rule)[v.level].to_numpy()  # type: ignore[arg-type]
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=crit,
+                name=f"{v.level} critical value",
+                line={"dash": "dash", "color": "#555"},
+            ),
+            row=row,
+            col=1,
+        )
+        shapes += _shapes(fig, p, row)
+    # One assignment instead of one add_vrect per episode (each re-validates every shape).
+    fig.layout.shapes = shapes
+    for k, q in enumerate(lp):
+        row = 3 + len(panels) + k
+        for name, values, colour in (
+            ("positive", q.confidence.positive, "firebrick"),
+            ("negative", q.confidence.negative, "seagreen"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=values.index,
+                    y=values.to_numpy(),
+                    name=f"LPPLS {name}: {q.label}",
+                    line={"color": colour},
+                ),
+                row=row,
+                col=1,
+            )
+        fig.update_yaxes(range=[0, 1], row=row, col=1)
+    fig.add_trace(
+        go.Scatter(x=v.nasdaq.index, y=v.nasdaq.to_numpy(), name="Nasdaq Composite"), row=1, col=1
+    )
+    fig.add_trace(go.Scatter(x=v.cape.index, y=v.cape.to_numpy(), name="CAPE"), row=2, col=1)
+    fig.update_yaxes(type="log", row=1, col=1)
+    fig.update_layout(**_LAYOUT, showlegend=False)
+    return [fig]
+
+
+ARGUMENT = register(
+    Argument(
+        id="markets",
+        title="Markets: healthy correction or bubble?",
+        question="Are valuations near past bubble highs, and is the sell-off an ordinary correction?",
+        params=MarketsParams,
+        analyze=analyze,
+        chart=chart,
+        tables=("market", "claims"),
+        command_help="Drawdowns, CAPE, PSY explosive-root tests, run-ups and LPPLS confidence: "
+        "healthy correction or bubble?",
+    )
+)

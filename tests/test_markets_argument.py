@@ -1,0 +1,117 @@
+"""The markets argument: its knobs, one run of each engine per series, a chart from the detail."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import plotly.graph_objects as go
+import pytest
+
+from bubblewatch.arguments import markets
+from bubblewatch.arguments.result import Result
+from bubblewatch.data import load_table
+from bubblewatch.detect import lppls, psy, runup
+from bubblewatch.detect.psy.result import shade_episodes
+from bubblewatch.errors import SpecificationError
+from bubblewatch.models import market as mk
+
+FAST = markets.MarketsParams(lppls_end_step=50)
+"""Every knob at its default but the LPPLS end dates, five a series instead of 25."""
+
+ENTRY_POINTS = (
+    (psy, "test"),
+    (psy, "critical_values"),
+    (psy, "datestamp"),
+    (lppls, "confidence"),
+    (runup, "assess"),
+    (mk, "context"),
+    (mk, "shiller_cape"),
+    (mk, "psy_inputs"),
+    (mk, "daily_inputs"),
+)
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, Any]:
+    return {"market": load_table("market"), "claims": load_table("claims")}
+
+
+def test_defaults_build_and_every_field_is_a_documented_knob() -> None:
+    p = markets.MarketsParams()
+    assert p.tickers == mk.AI_BASKET
+    assert p.psy_names == tuple(mk.PSY_SERIES) and p.lppls_names == tuple(mk.DAILY_SERIES)
+    assert (p.psy_start, p.psy_level, p.level_label) == ("1985-01", 0.95, "95%")
+    windows = (p.lppls_min_window, p.lppls_max_window, p.lppls_window_step, p.lppls_end_step)
+    assert windows == (125, 750, 25, 10) and p.lppls_recent == 250
+    assert all(row["doc"] and row["unit"] for row in p.knobs())
+    assert markets.MarketsParams.from_assignments(["basket=nvda, msft,nvda"]).tickers == (
+        "NVDA",
+        "MSFT",
+    )
+    with pytest.raises(SpecificationError, match="lppls_min_window"):
+        markets.MarketsParams(lppls_min_window=800)
+    with pytest.raises(SpecificationError, match="psy_level"):
+        markets.MarketsParams(psy_level=0.5)
+
+
+def test_each_engine_runs_once_per_series_and_the_chart_runs_none(
+    tables: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: Counter[str] = Counter()
+    monkeypatch.setenv("BUBBLEWATCH_CACHE", "off")  # count the engine runs themselves
+
+    def counted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    for module, name in ENTRY_POINTS:
+        monkeypatch.setattr(module, name, counted(name, getattr(module, name)))
+    result = markets.analyze(tables, FAST)
+    assert calls == {
+        "test": 3,
+        "critical_values": 3,
+        "datestamp": 3,
+        "confidence": 2,
+        "assess": 2,
+        "context": 1,
+        "shiller_cape": 1,
+        "psy_inputs": 1,
+        "daily_inputs": 1,
+    }
+    calls.clear()
+    assert len(markets.chart(result)) == 1
+    assert not calls
+
+
+def test_chart_shades_the_episodes_as_add_vrect_does(tables: dict[str, Any]) -> None:
+    result: Result = markets.analyze(tables, FAST)
+    view: markets.MarketsView = result.detail
+    fig = markets.chart(result)[0]
+    assert fig.layout.shapes, "the shipped series have dated episodes"
+    reference = go.Figure(fig)
+    reference.layout.shapes = ()
+    for k, p in enumerate(view.psy):
+        shade_episodes(reference, p.episodes.table, p.result.bsadf.index[-1], row=3 + k, col=1)
+    assert [s.to_plotly_json() for s in fig.layout.shapes] == [
+        s.to_plotly_json() for s in reference.layout.shapes
+    ]
+
+
+def test_knobs_choose_the_series_and_the_level(tables: dict[str, Any]) -> None:
+    p = markets.MarketsParams(
+        psy_series="sp500-pd", psy_level=0.9, lppls_series="ai-basket", lppls_end_step=100
+    )
+    result = markets.analyze(tables, p)
+    view: markets.MarketsView = result.detail
+    assert [q.label for q in view.psy] == ["S&P 500 price/dividend"]
+    assert [q.label for q in view.lppls] == ["AI basket"]
+    assert view.psy[0].episodes.level == "90%"
+    gsadf = result.figure("PSY GSADF statistic, S&P 500 price/dividend")
+    assert gsadf.note.startswith(f"90% critical value {view.psy[0].cv.gsadf['90%']:.2f}")
+    assert "rejects a random walk at 10% for" in result.reading
+    assert len(markets.chart(result)[0].layout.annotations) == 4  # subplot titles: 2 + 1 + 1
