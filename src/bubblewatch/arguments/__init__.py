@@ -21,6 +21,7 @@ from bubblewatch.arguments.result import KeyFigure, Result, format_value
 from bubblewatch.arguments.session import ArgumentError, Session
 
 # Registration order is the report's order.
+from bubblewatch.arguments import depreciation  # noqa: F401  isort: skip
 from bubblewatch.arguments import gdp  # noqa: F401  isort: skip
 
 __all__ = [

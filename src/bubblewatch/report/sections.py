@@ -25,7 +25,6 @@ from bubblewatch.models.market import context as market_context
 from bubblewatch.report.assessment import Evidence, Section
 from bubblewatch.report.claims_section import build_claims
 from bubblewatch.report.cycles_section import build_cycles
-from bubblewatch.report.depreciation_section import build_depreciation
 from bubblewatch.report.financing_section import build_circularity, build_credit, build_funding
 from bubblewatch.report.lppls_section import add_lppls_rows, lppls_panels, lppls_reading
 from bubblewatch.report.power_section import build_power
@@ -322,6 +321,7 @@ def from_argument(argument_id: str) -> Callable[[Tables], Section]:
     return build
 
 
+build_depreciation = from_argument("depreciation")
 build_gdp = from_argument("gdp")
 
 
