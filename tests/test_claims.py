@@ -250,6 +250,28 @@ def test_missing_evidence_gives_not_verifiable(tables: dict[str, pd.DataFrame]) 
         assert "would take" in r.now.reason
 
 
+def test_rents_come_from_the_depreciation_result_on_the_store_as_known(
+    tables: dict[str, pd.DataFrame],
+) -> None:
+    """C12 grades the rent trend of the ``depreciation`` result; as of the claim's date the store
+    has no 2026 capex guidance, so that result leaves the critics' part out and still has it."""
+    from bubblewatch.arguments import Session
+
+    session = Session(tables)
+    then = session.as_of(CLAIM_DATE).result("depreciation")
+    assert then.detail.critics is None and "capex guidance" in then.detail.absent
+    assert then.figure("Model, servers living 3 years").is_missing
+    assert "critics'" not in then.reading
+    now = session.result("depreciation")
+    assert now.detail.critics is not None and not now.detail.absent
+    c12 = ledger(session).result("C12")
+    assert c12.then.evidence[0].value == pytest.approx(then.detail.trend.yearly_change)
+    assert c12.then.evidence[0].value == pytest.approx(then.figure("H100 on-demand rent").value)
+    # once on the whole store, once as known on the claim's date, once as known on the latest
+    # date: the ledger's two checks of C12 reused the results (sessions share their counts)
+    assert session.as_of(CLAIM_DATE).evaluations["depreciation"] == 3
+
+
 def test_as_of_changes_the_figures_used(tables: dict[str, pd.DataFrame]) -> None:
     then = ledger(tables, CLAIM_DATE)
     now = ledger(tables, date(2026, 8, 3))

@@ -403,11 +403,11 @@ def test_markets_command_reads_its_knobs(home: Path) -> None:
 def test_depreciation_prints_companies_disclosures_and_critics(home: Path) -> None:
     proc = run_cli("depreciation", "--company", "Microsoft", "--life", "4,6")
     assert proc.returncode == 0, proc.stderr
-    assert "with 4-year lives" in proc.stdout and "with 3-year lives" not in proc.stdout
-    assert "msft_fy2023" in proc.stdout and "Understated server depreciation" in proc.stdout
+    assert "with 4-year / reported lives" in proc.stdout and "3-year" not in proc.stdout
+    assert "msft_fy2023" in proc.stdout and "Critics' understated depreciation" in proc.stdout
     proc = run_cli("depreciation", "--json", "--true-life", "2.5", "--capex-growth", "0.1")
     assert proc.returncode == 0, proc.stderr
-    payload = json.loads(proc.stdout)
+    payload = json.loads(proc.stdout)["model"]
     assert set(payload["companies"]) == {"Microsoft", "Alphabet", "Amazon", "Meta", "Oracle"}
     assert payload["critics"]["true_life_years"] == 2.5
     rows = payload["disclosed_effects"]["rows"]
@@ -423,11 +423,45 @@ def test_depreciation_bad_input_exits_2(home: Path) -> None:
         ("--true-life", "0"),
         ("--tax", "0.2,0.3"),
         ("--capex-growth", "nan"),
+        ("--gpu-years", "31"),
     ):
         proc = run_cli("depreciation", *args)
         assert proc.returncode == 2, (args, proc.stderr)
         assert proc.stderr.startswith("error:")
         _no_traceback(proc)
+
+
+def test_depreciation_params_defaults_bounds_and_set() -> None:
+    from bubblewatch.arguments.depreciation import DepreciationParams
+    from bubblewatch.errors import SpecificationError
+    from bubblewatch.universe import HYPERSCALERS
+
+    p = DepreciationParams()
+    assert p.lives == (3.0, 4.0, 5.0, 6.0) and p.tax_rate == "effective"
+    assert p.companies == HYPERSCALERS and p.true_life == 3.0 and p.gpu_years == 10
+    assert DepreciationParams(company="Meta", tax="0.21").tax_rate == 0.21
+    with pytest.raises(SpecificationError, match="capex_growth"):
+        DepreciationParams(capex_growth=6.0)
+    with pytest.raises(SpecificationError, match="company"):
+        DepreciationParams(company="Nvidia")
+
+
+def test_depreciation_knob_out_of_range_and_set_equals_option(home: Path) -> None:
+    proc = run_cli("depreciation", "--true-life", "200")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and "true_life" in lines[0]
+    _no_traceback(proc)
+    named = run_cli("depreciation", "--json", "--company", "Meta", "--life", "4,6", "--tax", "0.21")
+    assert named.returncode == 0, named.stderr
+    by_set = run_cli(
+        "depreciation", "--json", "--set", "company=Meta", "--set", "life=4,6", "--set", "tax=0.21"
+    )
+    assert json.loads(named.stdout) == json.loads(by_set.stdout)
+    doc = json.loads(named.stdout)
+    assert doc["params"]["company"] == "Meta" and set(doc["model"]["companies"]) == {"Meta"}
+    assert doc["model"]["companies"]["Meta"]["alternative_lives"] == [4.0, 6.0]
+    assert doc["model"]["companies"]["Meta"]["tax_rate"] == 0.21
 
 
 def test_gpu_life_paths_and_overrides(home: Path) -> None:
@@ -440,6 +474,11 @@ def test_gpu_life_paths_and_overrides(home: Path) -> None:
     # running cost is about $4,700 a year; at 0.5 $/h and 80% use rent is $3,504
     assert payload["accelerator"]["cash_breakeven_year"] == 4
     assert payload["fleet"]["years"]
+    from bubblewatch.arguments.depreciation import DepreciationParams
+
+    default = json.loads(run_cli("gpu-life", "--json").stdout)["accelerator"]
+    assert len(default["years"]) == DepreciationParams().gpu_years
+    assert default["price_path"]["name"] == "observed"
 
 
 def test_gpu_life_bad_input_exits_2(home: Path) -> None:

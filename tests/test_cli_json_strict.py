@@ -123,7 +123,14 @@ def assert_strict_or_refused(capsys: pytest.CaptureFixture[str], knob: str, *arg
 def test_the_discovered_commands_are_the_json_commands_and_each_has_arguments() -> None:
     found = json_commands()
     assert len(found) >= 15
-    for expected in (("gdp",), ("cycles",), ("revenue-gap",), ("power",), ("data", "list")):
+    for expected in (
+        ("gdp",),
+        ("depreciation",),
+        ("cycles",),
+        ("revenue-gap",),
+        ("power",),
+        ("data", "list"),
+    ):
         assert expected in found
     assert ("report",) not in found and ("import",) not in found
     missing = [c for c in found if c not in ARGS]
@@ -274,7 +281,7 @@ def test_depreciation_stress_cycles_and_gdp_on_extreme_values(
         )
         outcomes.add(
             assert_strict_or_refused(
-                capsys, "capex growth", "depreciation", "--capex-growth", value, "--json"
+                capsys, "capex_growth", "depreciation", "--capex-growth", value, "--json"
             )
         )
         stress = ("stress", "--json", "--shock")

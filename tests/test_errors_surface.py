@@ -27,10 +27,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     ),
     "circularity": ("bubblewatch.models.financing.network",),
     "funding": ("bubblewatch.models.funding.funding",),
-    "depreciation": (
-        "bubblewatch.claims.checks.platforms.trend",
-        "bubblewatch.report.depreciation_section.trend",
-    ),
+    "depreciation": ("bubblewatch.arguments.depreciation.fit_trend",),
     "gdp": ("bubblewatch.models.gdp.view",),
     "cycles": ("bubblewatch.models.cycles.metric_rows", "bubblewatch.models.cycles.view"),
     "roi": ("bubblewatch.models.roi.growth_to_close", "bubblewatch.models.roi.sequoia_check"),

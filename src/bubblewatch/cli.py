@@ -598,71 +598,15 @@ def market_command(
         )
 
 
-@app.command("depreciation")
-def depreciation_command(
-    company: Annotated[
-        str | None, typer.Option("--company", "-c", help="One hyperscaler (default: all five).")
-    ] = None,
-    life: Annotated[
-        str, typer.Option("--life", help="Alternative server lives in years, comma-separated.")
-    ] = "3,4,5,6",
-    tax: Annotated[
-        str, typer.Option("--tax", help="'effective' (reported) or a tax rate such as 0.21.")
-    ] = "effective",
-    true_life: Annotated[
-        float, typer.Option("--true-life", help="The critics' server life for 2026-2028.")
-    ] = 3.0,
-    capex_growth: Annotated[
-        float, typer.Option("--capex-growth", help="Capex growth a year after 2026 guidance.")
-    ] = 0.0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-) -> None:
-    """Operating income and EPS under alternative server lives; disclosed effects; critics' figure."""
-    from bubblewatch.models import depreciation as dep
-
-    lives = parse_floats(life, "--life")
-    rate: str | float = tax
-    if tax != "effective":
-        values = parse_floats(tax, "--tax")
-        if len(values) != 1:
-            raise SpecificationError(f"--tax takes one rate or 'effective', got {tax!r}")
-        rate = values[0]
-    with Store.open() as store:
-        financials = store.read("financials")
-        useful_lives = store.read("useful_lives")
-    if company is not None and company not in dep.HYPERSCALERS:
-        raise SpecificationError(
-            f"unknown company {company!r}; choose from {', '.join(dep.HYPERSCALERS)}"
-        )
-    inputs = dep.hyperscaler_inputs(financials, useful_lives)
-    chosen = [company] if company else list(dep.HYPERSCALERS)
-    results = {c: dep.sensitivity(inputs[c], lives, tax=rate) for c in chosen}
-    check = dep.disclosed_effects(useful_lives, {c: inputs[c] for c in chosen})
-    critics = dep.understatement(financials, inputs, true_life=true_life, capex_growth=capex_growth)
-    if as_json:
-        payload = {
-            "companies": {c: r.to_dict() for c, r in results.items()},
-            "disclosed_effects": check.to_dict(),
-            "critics": critics.to_dict(),
-        }
-        emit_json(payload)
-        return
-    for r in results.values():
-        out.print(r.summary(), highlight=False, soft_wrap=True)
-    out.print("\nDisclosed useful-life effects against the engine (USD bn, pre-tax):")
-    out.print(check.summary(), highlight=False, soft_wrap=True)
-    out.print("")
-    out.print(critics.summary(), highlight=False, soft_wrap=True)
-
-
 @app.command("gpu-life")
 def gpu_life_command(
     price_path: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--price-path", help="observed, generational, flat or explicit (with --prices)."
+            "--price-path",
+            help="observed (default), generational, flat or explicit (with --prices).",
         ),
-    ] = "observed",
+    ] = None,
     prices: Annotated[
         str | None, typer.Option("--prices", help="USD per GPU-hour for years 1, 2, ...")
     ] = None,
@@ -670,24 +614,32 @@ def gpu_life_command(
         list[str] | None,
         typer.Option("--set", help="Override an assumption: NAME=VALUE (repeatable)."),
     ] = None,
-    years: Annotated[int, typer.Option("--years", help="Years of life to model.")] = 10,
+    years: Annotated[
+        int | None,
+        typer.Option(
+            "--years", help="Years of life to model (default: the depreciation argument's)."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Economic life of an H100-class GPU, and a fleet cascaded from training to inference."""
+    from bubblewatch.arguments.depreciation import PRICE_PATHS, DepreciationParams
     from bubblewatch.models.gpu import assumptions as gpu_assumptions
     from bubblewatch.models.gpu import defaults, fleet
 
+    params = DepreciationParams() if years is None else DepreciationParams(gpu_years=years)
+    path = price_path or PRICE_PATHS[0]
     overrides = gpu_assumptions.parse_assignments(assumption or [])
-    if prices and price_path != "explicit":
+    if prices and path != "explicit":
         raise SpecificationError("--prices needs --price-path explicit")
     with Store.open() as store:
         table = store.read("accelerators")
     life = defaults.gpu_life(
         table,
-        price_path=price_path,
+        price_path=path,
         prices=parse_floats(prices, "--prices") if prices else None,
         overrides=overrides,
-        years=years,
+        years=params.gpu_years,
     )
     scenario, fleet_inputs = defaults.default_fleet(table, overrides=overrides)
     cascade = fleet.simulate(scenario)

@@ -24,6 +24,7 @@ from bubblewatch.arguments.session import ArgumentError, Session
 from bubblewatch.arguments import markets  # noqa: F401  isort: skip
 from bubblewatch.arguments import circularity  # noqa: F401  isort: skip
 from bubblewatch.arguments import funding  # noqa: F401  isort: skip
+from bubblewatch.arguments import depreciation  # noqa: F401  isort: skip
 from bubblewatch.arguments import gdp  # noqa: F401  isort: skip
 from bubblewatch.arguments import cycles  # noqa: F401  isort: skip
 from bubblewatch.arguments import roi  # noqa: F401  isort: skip

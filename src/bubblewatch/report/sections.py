@@ -13,7 +13,6 @@ import pandas as pd
 
 from bubblewatch.report.assessment import Section
 from bubblewatch.report.claims_section import build_claims
-from bubblewatch.report.depreciation_section import build_depreciation
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -37,7 +36,7 @@ BUILDERS: dict[str, Callable[[Tables], Section]] = {
     "markets": from_argument("markets"),
     "circularity": from_argument("circularity"),
     "funding": from_argument("funding"),
-    "depreciation": build_depreciation,
+    "depreciation": from_argument("depreciation"),
     "gdp": from_argument("gdp"),
     "cycles": from_argument("cycles"),
     "roi": from_argument("roi"),

@@ -10,7 +10,7 @@ from bubblewatch.arguments.circularity import CircularityView
 from bubblewatch.arguments.credit import CreditView
 from bubblewatch.arguments.funding import FundingView
 from bubblewatch.arguments.session import Session
-from bubblewatch.claims.claimed import claimed
+from bubblewatch.claims.claimed import Claimed, claimed
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.registry import (
     Answer,
@@ -23,10 +23,16 @@ from bubblewatch.claims.registry import (
 )
 from bubblewatch.claims.verdicts import Verdict, grade, worst
 from bubblewatch.models.debt import InstrumentMix
-from bubblewatch.models.gpu.defaults import CHIP, trend
+from bubblewatch.models.gpu.defaults import CHIP
+from bubblewatch.models.gpu.prices import PriceTrend
 from bubblewatch.universe import HYPERSCALERS
 
 SERVER_PLATFORMS = HYPERSCALERS
+
+
+def _point_or_range(q: Claimed) -> float | tuple[float, float]:
+    """What :func:`grade` takes for a claimed quantity: its value, or its range."""
+    return q.span if q.is_range else q.value
 
 
 def _server_changes(t: Tables, companies: tuple[str, ...]) -> pd.DataFrame:
@@ -71,8 +77,9 @@ def three_platform_lives(session: Session, claim: Claim) -> Answer:
         )
         for name, r in lives.iterrows()
     )
-    parts = [grade(6.0, float(r.longest)) for r in lives.itertuples()]
-    parts.append(grade(6.0, float(lives["latest_life"].mean())))
+    target = claimed(claim, "years")[0].value
+    parts = [grade(target, float(r.longest)) for r in lives.itertuples()]
+    parts.append(grade(target, float(lives["latest_life"].mean())))
     shortened = [n for n, r in lives.iterrows() if r.latest_life < r.longest]
     tail = f"; {', '.join(shortened)} has since shortened part of it" if shortened else ""
     return Answer(
@@ -103,11 +110,18 @@ def platform_average_life(session: Session, claim: Claim) -> Answer:
         Figure("Average server life before the extensions", first, "years", ids),
         Figure("Average years added", added, "years", ids),
     )
-    verdict = worst([grade(6.5, latest), grade(4.0, first), grade((2.0, 3.0), added)])
+    before, after, years_added = claimed(claim)[:3]
+    verdict = worst(
+        [
+            grade(_point_or_range(after), latest),
+            grade(_point_or_range(before), first),
+            grade(_point_or_range(years_added), added),
+        ]
+    )
     return Answer(
         verdict,
         f"Across {len(lives)} platforms servers now average {latest:.1f} years, up {added:.1f} "
-        f"from {first:.1f}: the added years match, the 6.5-year average does not.",
+        f"from {first:.1f}: the added years match, the {after.value:g}-year average does not.",
         evidence,
     )
 
@@ -116,7 +130,8 @@ def platform_average_life(session: Session, claim: Claim) -> Answer:
 def old_tpus(session: Session, claim: Claim) -> Answer:
     t = session.tables
     fig = estimate_figure(t, "vahdat_2025_tpu_age", "Oldest TPU generation still fully used")
-    verdict = Verdict.SUPPORTED if float(fig.value) >= 7.0 else Verdict.OVERSTATED
+    age = claimed(claim, "years")[0].value
+    verdict = Verdict.SUPPORTED if float(fig.value) >= age else Verdict.OVERSTATED
     return Answer(
         verdict,
         f"Google's infrastructure head put its oldest fully used TPUs at {fig.value:g} years; the "
@@ -132,7 +147,7 @@ def h100_rents(session: Session, claim: Claim) -> Answer:
     quotes = accel.loc[(accel["item"] == CHIP) & (accel["metric"] == "rental_usd_per_gpu_hour")]
     if len(quotes) < 3 or quotes["date"].nunique() < 2:
         raise MissingEvidenceError(f"fewer than three dated {CHIP} rental quotes")
-    fitted = trend(accel)
+    fitted: PriceTrend = session.result("depreciation").detail.trend
     change = fitted.yearly_change
     evidence = (
         Figure(

@@ -18,7 +18,7 @@ Oracle to May).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -32,13 +32,14 @@ from bubblewatch.models.depreciation.schedule import months_of_life, schedule
 YEARS = (2026, 2027, 2028)
 TRUE_LIVES = (2.0, 2.5, 3.0, 4.0, 5.0)
 GROWTHS = (-0.2, 0.0, 0.2, 0.4)
+GUIDANCE_METRICS = ("capex_guidance_low", "capex_guidance_high")
+"""The ``financials`` metrics whose midpoint is a company's next-year capex."""
 
 
 def guidance_midpoint(financials: pd.DataFrame, company: str) -> tuple[str, float, tuple[str, ...]]:
     """(period, capex guidance midpoint in USD bn, source ids) for ``company``."""
     rows = financials.loc[
-        (financials["entity"] == company)
-        & financials["metric"].isin(["capex_guidance_low", "capex_guidance_high"])
+        (financials["entity"] == company) & financials["metric"].isin(GUIDANCE_METRICS)
     ]
     if rows.empty:
         raise DataError(f"no capex guidance for {company!r}")
@@ -61,6 +62,70 @@ def projected_capex(
     return capex.sort_index()
 
 
+Guidance = Mapping[str, tuple[str, float, tuple[str, ...]]]
+"""Per company, what :func:`guidance_midpoint` returns: (period, midpoint in USD bn, source ids)."""
+
+
+class Projections:
+    """Understated depreciation per company, true life and capex growth, each computed once.
+
+    The projected capex depends on the growth only, and the depreciation under the reported
+    lives on the capex only, so the grid, the headline figure and the search for the life
+    behind a target total share every schedule they have in common.
+    """
+
+    def __init__(
+        self,
+        inputs: Mapping[str, CompanyInputs],
+        guidance: Guidance,
+        years: Sequence[int] = YEARS,
+    ) -> None:
+        missing = [c for c in inputs if c not in guidance]
+        if missing:
+            raise DataError(f"no capex guidance for {', '.join(map(repr, missing))}")
+        self.inputs = inputs
+        self.guidance = guidance
+        self.years = tuple(int(y) for y in years)
+        self._capex: dict[tuple[str, float], pd.Series] = {}
+        self._reported: dict[tuple[str, float], pd.Series] = {}
+        self._diff: dict[tuple[str, float, float], pd.Series] = {}
+        self._total: dict[tuple[float, float], float] = {}
+
+    def capex(self, company: str, growth: float) -> pd.Series:
+        """Server capex of ``company``: reported, then guidance, then ``growth`` a year."""
+        key = (company, float(growth))
+        if key not in self._capex:
+            self._capex[key] = projected_capex(
+                self.inputs[company], self.guidance[company][1], max(self.years), growth
+            )
+        return self._capex[key]
+
+    def understated(self, company: str, life: float, growth: float) -> pd.Series:
+        """Depreciation over ``life`` less that under the reported lives, in the chosen years."""
+        key = (company, float(life), float(growth))
+        if key not in self._diff:
+            capex = self.capex(company, growth)
+            reported_key = (company, float(growth))
+            if reported_key not in self._reported:
+                self._reported[reported_key] = schedule(
+                    capex, self.inputs[company].lives
+                ).depreciation
+            alternative = schedule(capex, life).depreciation
+            diff = alternative - self._reported[reported_key]
+            self._diff[key] = diff.loc[diff.index.year.isin(self.years)]
+        return self._diff[key]
+
+    def total(self, life: float, growth: float) -> float:
+        """Understated depreciation summed over the companies and years."""
+        key = (float(life), float(growth))
+        if key not in self._total:
+            total = 0.0
+            for company in self.inputs:
+                total += float(self.understated(company, life, growth).sum())
+            self._total[key] = total
+        return self._total[key]
+
+
 @dataclass(frozen=True)
 class Understatement:
     """Understated depreciation by company and year, and the grid over its assumptions."""
@@ -71,6 +136,8 @@ class Understatement:
     capex_growth: float
     years: tuple[int, ...]
     source_ids: tuple[str, ...]
+    projections: Projections | None = field(default=None, repr=False, compare=False)
+    """The schedules behind the figures, for :func:`life_for_total` to reuse."""
 
     @property
     def total(self) -> float:
@@ -104,15 +171,6 @@ class Understatement:
         return "\n".join(lines)
 
 
-def _company_understatement(
-    inputs: CompanyInputs, capex: pd.Series, true_life: float, years: Sequence[int]
-) -> pd.Series:
-    reported = schedule(capex, inputs.lives).depreciation
-    alternative = schedule(capex, true_life).depreciation
-    diff = alternative - reported
-    return diff.loc[[d for d in diff.index if d.year in years]]
-
-
 def understatement(
     financials: pd.DataFrame,
     inputs: Mapping[str, CompanyInputs],
@@ -122,8 +180,12 @@ def understatement(
     years: Sequence[int] = YEARS,
     true_lives: Sequence[float] = TRUE_LIVES,
     growths: Sequence[float] = GROWTHS,
+    guidance: Guidance | None = None,
 ) -> Understatement:
-    """Rebuild the critics' understated-depreciation figure from stated assumptions."""
+    """Rebuild the critics' understated-depreciation figure from stated assumptions.
+
+    ``guidance`` gives each company's :func:`guidance_midpoint` when the caller has read it.
+    """
     years = tuple(int(y) for y in years)
     if not years or not np.isfinite(true_life) or not np.isfinite(capex_growth):
         raise SpecificationError("true life and capex growth must be finite numbers")
@@ -137,12 +199,14 @@ def understatement(
         raise SpecificationError(f"true life: {exc}") from None
     rows = []
     sources: list[str] = []
-    guidance = {c: guidance_midpoint(financials, c) for c in inputs}
+    if guidance is None:
+        guidance = {c: guidance_midpoint(financials, c) for c in inputs}
+    projections = Projections(inputs, guidance, years)
     for company, inp in inputs.items():
-        _, mid, ids = guidance[company]
+        _, _, ids = guidance[company]
         sources += [*ids, *inp.source_ids.get("capex", ()), *inp.source_ids.get("server_share", ())]
-        capex = projected_capex(inp, mid, max(years), capex_growth)
-        diff = _company_understatement(inp, capex, true_life, years)
+        capex = projections.capex(company, capex_growth)
+        diff = projections.understated(company, true_life, capex_growth)
         for end, value in diff.items():
             rows.append(
                 {
@@ -156,11 +220,7 @@ def understatement(
     grid = pd.DataFrame(index=pd.Index(list(true_lives), name="true_life"), columns=list(growths))
     for life in true_lives:
         for g in growths:
-            total = 0.0
-            for company, inp in inputs.items():
-                capex = projected_capex(inp, guidance[company][1], max(years), g)
-                total += float(_company_understatement(inp, capex, life, years).sum())
-            grid.loc[life, g] = total
+            grid.loc[life, g] = projections.total(life, g)
     return Understatement(
         by_company,
         grid.astype(float),
@@ -168,6 +228,7 @@ def understatement(
         float(capex_growth),
         years,
         tuple(dict.fromkeys(sources)),
+        projections,
     )
 
 
@@ -178,24 +239,24 @@ def life_for_total(
     *,
     capex_growth: float = 0.0,
     years: Sequence[int] = YEARS,
+    projections: Projections | None = None,
 ) -> float:
     """The true life (whole months, in years) whose understatement is closest to ``target``.
 
     The understatement falls as the true life lengthens, so a bisection over 12 to 72 months
-    finds it; the answer is how short a life a headline figure implies.
+    finds it; the answer is how short a life a headline figure implies. ``projections`` (from
+    :attr:`Understatement.projections`, for the same inputs and years) reuses its schedules.
     """
-    guidance = {c: guidance_midpoint(financials, c)[1] for c in inputs}
+    if projections is None:
+        guidance = {c: guidance_midpoint(financials, c) for c in inputs}
+        projections = Projections(inputs, guidance, years)
+    elif tuple(projections.inputs) != tuple(inputs) or projections.years != tuple(
+        int(y) for y in years
+    ):
+        raise SpecificationError("projections were made for other companies or years")
 
     def total(months: int) -> float:
-        life = months / 12.0
-        return sum(
-            float(
-                _company_understatement(
-                    inp, projected_capex(inp, guidance[c], max(years), capex_growth), life, years
-                ).sum()
-            )
-            for c, inp in inputs.items()
-        )
+        return projections.total(months / 12.0, capex_growth)
 
     lo, hi = 12, 72
     if target >= total(lo):

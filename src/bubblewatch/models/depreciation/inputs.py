@@ -33,6 +33,8 @@ INCOME_METRICS = (
     "shares_diluted",
 )
 SHARE_METRICS = ("ppe_servers_network_gross", "ppe_gross_total")
+FISCAL_YEAR = r"FY\d{4}"
+"""The period label of the fiscal-year figures the engine reads ("FY2024"; not quarters)."""
 
 
 def life_history(useful_lives: pd.DataFrame, company: str) -> LifeHistory:
@@ -56,15 +58,23 @@ def life_history(useful_lives: pd.DataFrame, company: str) -> LifeHistory:
     return LifeHistory(float(chosen[0]["old_years"]), changes)
 
 
-def _metric(financials: pd.DataFrame, company: str, metric: str) -> pd.DataFrame:
+def _fiscal_years(financials: pd.DataFrame, company: str) -> dict[str, pd.DataFrame]:
+    """``company``'s fiscal-year rows ("FY2024") by metric, each in fiscal-year order."""
     rows = financials.loc[
         (financials["entity"] == company)
-        & (financials["metric"] == metric)
-        & financials["period"].astype(str).str.fullmatch(r"FY\d{4}")
+        & financials["period"].astype(str).str.fullmatch(FISCAL_YEAR)
     ]
-    return rows.assign(fiscal_year_end=pd.to_datetime(rows["fiscal_year_end"])).sort_values(
+    rows = rows.assign(fiscal_year_end=pd.to_datetime(rows["fiscal_year_end"])).sort_values(
         "fiscal_year_end"
     )
+    by_metric = {str(m): g for m, g in rows.groupby("metric", sort=False)}
+    by_metric[""] = rows.iloc[:0]
+    return by_metric
+
+
+def _metric(by_metric: dict[str, pd.DataFrame], metric: str) -> pd.DataFrame:
+    """One metric's rows from :func:`_fiscal_years` (none when the company does not report it)."""
+    return by_metric.get(metric, by_metric[""])
 
 
 def _series(rows: pd.DataFrame, scale: float = 1.0) -> pd.Series:
@@ -121,7 +131,8 @@ def company_inputs(
 
     ``server_share`` overrides the PP&E-note share with one constant (a scenario choice).
     """
-    capex_rows = _metric(financials, company, "capex")
+    fiscal = _fiscal_years(financials, company)
+    capex_rows = _metric(fiscal, "capex")
     if capex_rows.empty:
         raise DataError(f"no fiscal-year capex for {company!r}")
     capex = _usd_bn(capex_rows)
@@ -129,8 +140,8 @@ def company_inputs(
         capex_rows["period"].to_numpy(), index=pd.DatetimeIndex(capex_rows["fiscal_year_end"])
     )
     sources: dict[str, tuple[str, ...]] = {"capex": tuple(dict.fromkeys(capex_rows["source_id"]))}
-    servers = _metric(financials, company, "ppe_servers_network_gross")
-    total = _metric(financials, company, "ppe_gross_total")
+    servers = _metric(fiscal, "ppe_servers_network_gross")
+    total = _metric(fiscal, "ppe_gross_total")
     reported = (_usd_bn(servers) / _usd_bn(total)).dropna()
     if server_share is not None:
         if not 0 < server_share <= 1:
@@ -146,7 +157,7 @@ def company_inputs(
         sources["server_share"] = tuple(dict.fromkeys([*servers["source_id"], *total["source_id"]]))
     income = {}
     for metric in INCOME_METRICS:
-        rows = _metric(financials, company, metric)
+        rows = _metric(fiscal, metric)
         if rows.empty:
             continue
         if metric == "eps_diluted" or metric == "shares_diluted":

@@ -151,7 +151,7 @@ def net_book_value(
     a = np.asarray(acquired, dtype=float)[:, None]
     c = np.asarray(cost, dtype=float)[:, None]
     t = np.asarray(boundaries, dtype=float)[None, :]
-    life0 = np.array([months_of_life(lives.life_at(_month_start(int(m)))) for m in acquired])
+    life0 = _initial_months(np.asarray(acquired), lives)
     start = a.copy()
     level = c.copy()
     rate = c / life0[:, None].astype(float)
@@ -172,6 +172,19 @@ def net_book_value(
         rate = np.where(existing, new_rate, rate)
         alive = np.where(existing, ~writes_off & (level_e > 0), alive)
     return nbv
+
+
+def _initial_months(acquired: np.ndarray, lives: LifeHistory) -> np.ndarray:
+    """The life in months that applies to a tranche bought in each month of ``acquired``.
+
+    :meth:`LifeHistory.life_at` over every tranche at once: the changes are in date order, so
+    the last one in force at a tranche's month sets its life.
+    """
+    years = np.full(len(acquired), lives.initial_years, dtype=float)
+    for change in lives.changes:
+        years[acquired >= month_index(change.effective)] = float(change.years)
+    months = {y: months_of_life(y) for y in set(years.tolist())}
+    return np.array([months[y] for y in years.tolist()])
 
 
 def _month_start(month: int) -> pd.Timestamp:

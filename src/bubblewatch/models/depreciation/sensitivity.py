@@ -167,7 +167,14 @@ def sensitivity(
         raise SpecificationError("give at least one alternative life")
     capex = inputs.server_capex
     reported = schedule(capex, inputs.lives, through=through)
-    baseline = schedule(capex, inputs.lives.initial_years, through=through)
+    constant: dict[float, pd.Series] = {}
+
+    def depreciation(years: float) -> pd.Series:
+        """Depreciation over one constant life, each life scheduled once."""
+        if years not in constant:
+            constant[years] = schedule(capex, years, through=through).depreciation
+        return constant[years]
+
     table = pd.DataFrame(
         {
             "period": inputs.periods.reindex(reported.annual.index),
@@ -175,16 +182,14 @@ def sensitivity(
             "server_share": inputs.server_share.reindex(reported.annual.index),
             "server_capex": reported.annual["capex"],
             "depreciation_reported_lives": reported.depreciation,
-            "depreciation_initial_life": baseline.depreciation,
+            "depreciation_initial_life": depreciation(inputs.lives.initial_years),
         }
     )
     table["period"] = table["period"].fillna(
         pd.Series([f"FY{d.year}" for d in table.index], index=table.index)
     )
     for years in lives:
-        table[f"depreciation_{_label(years)}"] = schedule(
-            capex, years, through=through
-        ).depreciation
+        table[f"depreciation_{_label(years)}"] = depreciation(years)
     table["life_change_benefit"] = (
         table["depreciation_initial_life"] - table["depreciation_reported_lives"]
     )

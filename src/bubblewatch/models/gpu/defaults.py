@@ -126,6 +126,16 @@ def default_assumptions(table: pd.DataFrame) -> dict[str, Assumption]:
     }
 
 
+def _assumptions(
+    table: pd.DataFrame,
+    overrides: Mapping[str, float] | None,
+    assumptions: Mapping[str, Assumption] | None,
+) -> dict[str, Assumption]:
+    """The defaults (read from ``table`` unless given) with ``overrides`` applied."""
+    base = default_assumptions(table) if assumptions is None else assumptions
+    return override(base, overrides) if overrides else dict(base)
+
+
 def gpu_life(
     table: pd.DataFrame,
     *,
@@ -134,12 +144,16 @@ def gpu_life(
     overrides: Mapping[str, float] | None = None,
     purchased: Any = PURCHASED,
     years: int = HORIZON_YEARS,
+    assumptions: Mapping[str, Assumption] | None = None,
+    fitted: PriceTrend | None = None,
 ) -> AcceleratorLife:
     """Economic life of an H100-class GPU under a named price path.
 
     ``observed`` extrapolates the quotes' trend; ``generational`` starts from the trend's
     price at purchase and halves the price of compute every ``generation_years``; ``flat``
-    holds that price; ``explicit`` takes ``prices`` per year of life.
+    holds that price; ``explicit`` takes ``prices`` per year of life. ``assumptions`` (the
+    :func:`default_assumptions`) and ``fitted`` (the :func:`trend`) pass what the caller has
+    already read from ``table``.
     """
     if price_path not in PATHS:
         raise SpecificationError(
@@ -147,8 +161,9 @@ def gpu_life(
         )
     if years < 1 or years > 30:
         raise SpecificationError("years must be between 1 and 30")
-    a = override(default_assumptions(table), overrides or {})
-    fitted = trend(table)
+    a = _assumptions(table, overrides, assumptions)
+    if fitted is None:
+        fitted = trend(table)
     start = fitted.price_at(pd.Timestamp(purchased) + pd.DateOffset(months=6))
     if price_path == "observed":
         path = observed_path(fitted, purchased, years)
@@ -171,12 +186,18 @@ def gpu_life(
 
 
 def fleet_assumptions(
-    table: pd.DataFrame, overrides: Mapping[str, float] | None = None
+    table: pd.DataFrame,
+    overrides: Mapping[str, float] | None = None,
+    *,
+    assumptions: Mapping[str, Assumption] | None = None,
+    fitted: PriceTrend | None = None,
 ) -> dict[str, Assumption]:
     """Fleet-cascade inputs derived from the table (prices, running cost, compute growth);
-    ``overrides`` of the single-GPU assumptions flow into the running cost."""
-    a = override(default_assumptions(table), overrides or {})
-    fitted = trend(table)
+    ``overrides`` of the single-GPU assumptions flow into the running cost. ``assumptions``
+    and ``fitted`` are the table's defaults and trend where the caller has them."""
+    a = _assumptions(table, overrides, assumptions)
+    if fitted is None:
+        fitted = trend(table)
     h100 = _row(table, CHIP, "bf16_dense_tflops")
     b200 = _row(table, "B200", "bf16_dense_tflops")
     gap = (pd.Timestamp(b200["date"]) - pd.Timestamp(h100["date"])).days / 365.25
@@ -216,11 +237,17 @@ def fleet_assumptions(
 
 
 def default_fleet(
-    table: pd.DataFrame, overrides: Mapping[str, float] | None = None, **changes: Any
+    table: pd.DataFrame,
+    overrides: Mapping[str, float] | None = None,
+    *,
+    assumptions: Mapping[str, Assumption] | None = None,
+    fitted: PriceTrend | None = None,
+    **changes: Any,
 ) -> tuple[FleetScenario, dict[str, Assumption]]:
     """A fleet scenario whose prices and costs come from the table; ``changes`` override its
-    fields, ``overrides`` the single-GPU assumptions behind its running cost."""
-    a = fleet_assumptions(table, overrides)
+    fields, ``overrides`` the single-GPU assumptions behind its running cost (``assumptions``
+    and ``fitted`` as in :func:`fleet_assumptions`)."""
+    a = fleet_assumptions(table, overrides, assumptions=assumptions, fitted=fitted)
     values: dict[str, Any] = {k: v.value for k, v in a.items()}
     values["start_year"] = PURCHASED.year
     unknown = set(changes) - set(FleetScenario.__dataclass_fields__)
