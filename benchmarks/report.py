@@ -4,12 +4,16 @@ Builds the whole report on the shipped data the way ``bubblewatch report`` does 
 every argument's result once, then the claims ledger on the store as known on the claim date
 and now) and prints, per argument:
 
-- the CPU seconds of a warm run (the second run in this process: kernels compiled, caches
-  filled), measured without instrumentation;
-- from a separate instrumented run, how many times it called each model and engine entry
-  point (the public functions of ``bubblewatch.models`` modules and the ``__all__`` of
-  ``bubblewatch.detect`` and the model packages), and how many of those calls repeated an
-  earlier call with equal inputs: work done twice on the same params set.
+- the CPU seconds of a warm run (kernels compiled, the engine cache of
+  :mod:`bubblewatch.engine_cache` filled), measured without instrumentation, beside the
+  whole report's CPU on its first run and on a run with the engine cache off;
+- from a separate instrumented run, how many times the argument (its analysis, its chart and
+  the claim checks that read it) called each model and engine entry point (the public
+  functions of ``bubblewatch.models`` modules and the ``__all__`` of ``bubblewatch.detect`` and
+  the model packages; calls a model makes inside another are the model's own and not counted),
+  and how many of those calls repeated an earlier call with equal inputs on the same data
+  vintage: work done twice on one params set. (The ledger judges claims on the store as
+  known on the claim's date and on the latest date: two more vintages, analysed once each.)
 
 Run: ``python benchmarks/report.py`` (``--json`` prints the figures).
 """
@@ -63,15 +67,27 @@ def _fingerprint(value: Any, depth: int = 0) -> str:
     return text if len(text) < 200 else hashlib.sha1(text.encode()).hexdigest()
 
 
+VINTAGE: list[object] = [None]
+"""The data vintage being analysed (the session's as-of date; None for the whole store)."""
+DEPTH = [0]
+"""How deep in instrumented calls the run is: only calls from outside every model count."""
+
+
 def _counted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        CALLS[name] += 1
-        key = _fingerprint((args, kwargs))
-        if key in SEEN[name]:
-            REPEATS[name] += 1
-        SEEN[name].add(key)
-        return func(*args, **kwargs)
+        if DEPTH[0] == 0:
+            CALLS[name] += 1
+            key = _fingerprint((args, kwargs))
+            seen = SEEN[f"{VINTAGE[0]} {name}"]
+            if key in seen:
+                REPEATS[name] += 1
+            seen.add(key)
+        DEPTH[0] += 1
+        try:
+            return func(*args, **kwargs)
+        finally:
+            DEPTH[0] -= 1
 
     return wrapper
 
@@ -101,8 +117,26 @@ def entry_points() -> dict[int, tuple[str, Callable[..., Any]]]:
     return found
 
 
+def _track_vintage() -> None:
+    """Note the data vintage of each analysis, so repeats are counted within one vintage."""
+    from bubblewatch.arguments.session import Session
+
+    plain = Session.result
+
+    @functools.wraps(plain)
+    def result(self: Session, *args: Any, **kwargs: Any) -> Any:
+        outer, VINTAGE[0] = VINTAGE[0], self.as_of_date
+        try:
+            return plain(self, *args, **kwargs)
+        finally:
+            VINTAGE[0] = outer
+
+    Session.result = result  # type: ignore[method-assign]
+
+
 def instrument() -> int:
     """Wrap every entry point wherever it is bound in a loaded bubblewatch module."""
+    _track_vintage()
     points = entry_points()
     wrappers = {key: _counted(name, func) for key, (name, func) in points.items()}
     for module in list(sys.modules.values()):
@@ -152,7 +186,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     os.environ.setdefault("BUBBLEWATCH_HOME", tempfile.mkdtemp(prefix="bw-bench-"))
-    run_report()  # cold: compiles kernels, builds the store, fills caches
+    cold = run_report()  # compiles kernels, builds the store, fills the engine cache
+    os.environ["BUBBLEWATCH_CACHE"] = "off"
+    uncached = run_report()  # kernels compiled, every engine run again
+    os.environ.pop("BUBBLEWATCH_CACHE")
     timed = run_report()
     instrumented = instrument()
     counted = run_report()
@@ -161,6 +198,8 @@ def main() -> None:
         for t, c in zip(timed, counted, strict=True)
     ]
     total = sum(r["cpu_s"] for r in rows)
+    first = sum(r["cpu_s"] for r in cold)
+    no_cache = sum(r["cpu_s"] for r in uncached)
     repeated = sum(sum(r["repeats"].values()) for r in rows)
     if args.json:
         print(
@@ -168,6 +207,8 @@ def main() -> None:
                 {
                     "entry_points": instrumented,
                     "total_cpu_s": total,
+                    "cold_cpu_s": first,
+                    "without_engine_cache_cpu_s": no_cache,
                     "repeated_calls": repeated,
                     "sections": rows,
                 }
@@ -185,6 +226,10 @@ def main() -> None:
         print(f"{r['section']:<14}{r['cpu_s']:>8.2f}  {calls}")
     print(
         f"{'total':<14}{total:>8.2f}  calls repeating an earlier call with equal inputs: {repeated}"
+    )
+    print(
+        f"first run (kernels compiled, store built, engine cache filled): {first:.2f} s CPU; "
+        f"kernels warm but the engine cache off: {no_cache:.2f} s"
     )
 
 

@@ -9,6 +9,7 @@ one-year clearing and DebtRank stress of the deal network's obligations under na
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +33,12 @@ PRICE = "adj_close"
 """The ``market`` field a gauge's drawdown is measured on."""
 _LOSS = 1e-9
 """Losses below this (USD bn) are rounding, not losses."""
+
+
+@functools.lru_cache(maxsize=64)
+def _shock_shares(text: str) -> tuple[tuple[str, float], ...]:
+    """The ``shocks`` knob parsed once per text (validation and analysis share it)."""
+    return tuple(stress_model.parse_shocks([text]).items())
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ class CreditParams(Params):
 
     def shock_shares(self) -> dict[str, float]:
         """The shocks as ``{firm: share it fails to pay}``."""
-        return stress_model.parse_shocks([self.shocks])
+        return dict(_shock_shares(self.shocks))
 
     def buffer_overrides(self) -> dict[str, float]:
         return parse_assignments([self.buffers] if self.buffers.strip() else [], form="FIRM=USD_BN")
