@@ -154,7 +154,6 @@ def run_report() -> list[dict[str, Any]]:
     from bubblewatch.arguments.registry import section_ids
     from bubblewatch.report.assessment import Section
     from bubblewatch.report.claims_section import build_claims
-    from bubblewatch.report.sections import BUILDERS
     from bubblewatch.store import Store
 
     with Store.open() as store:
@@ -168,12 +167,8 @@ def run_report() -> list[dict[str, Any]]:
         if section_id == "claims":
             build_claims(session)
         else:
-            try:
-                argument = get(section_id)
-            except Exception:  # a section still built the old way
-                BUILDERS[section_id](session.tables)
-            else:
-                Section.from_result(session.result(section_id), argument.title, argument.question)
+            argument = get(section_id)
+            Section.from_result(session.result(section_id), argument.title, argument.question)
         cpu = time.process_time() - start
         rows.append(
             {"section": section_id, "cpu_s": cpu, "calls": dict(CALLS), "repeats": dict(REPEATS)}

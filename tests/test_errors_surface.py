@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
-from bubblewatch._typing import SECTION_IDS
+from bubblewatch.arguments.registry import section_ids
 from bubblewatch.cli import main
+
+SECTION_IDS = section_ids()
 
 INJECTED = "injected_missing_column"
 
@@ -97,17 +99,12 @@ def test_claims_stop_on_a_broken_model(
 def _fast_sections(monkeypatch: pytest.MonkeyPatch, built: dict[str, Any], upto: str) -> None:
     """Sections before ``upto`` come from one earlier clean build (they are not under test)."""
     from bubblewatch.arguments import ARGUMENTS
-    from bubblewatch.report.sections import BUILDERS
 
     for section_id in SECTION_IDS[: SECTION_IDS.index(upto)]:
         section = built[section_id]
-        if section_id in ARGUMENTS:
-            done: Callable[[Any, Any], Any] = lambda _t, _p, r=section.detail: r  # noqa: E731
-            replaced = dataclasses.replace(ARGUMENTS[section_id], analyze=done)
-            monkeypatch.setitem(ARGUMENTS, section_id, replaced)
-            continue
-        fixed: Callable[[Any], Any] = lambda _t, s=section: s  # noqa: E731
-        monkeypatch.setitem(BUILDERS, section_id, fixed)
+        done: Callable[[Any, Any], Any] = lambda _t, _p, r=section.detail: r  # noqa: E731
+        replaced = dataclasses.replace(ARGUMENTS[section_id], analyze=done)
+        monkeypatch.setitem(ARGUMENTS, section_id, replaced)
 
 
 @pytest.fixture(scope="module")

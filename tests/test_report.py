@@ -10,10 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bubblewatch._typing import SECTION_IDS
+from bubblewatch.arguments import ARGUMENTS
+from bubblewatch.arguments.registry import section_ids
 from bubblewatch.report import Assessment, Evidence, assess, to_html, to_json, to_markdown
-from bubblewatch.report.sections import BUILDERS
+from bubblewatch.report.sections import build_section
 from bubblewatch.store import Store
+
+SECTION_IDS = section_ids()
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +25,14 @@ def assessment(built_store: Path) -> Assessment:
         return assess(store)
 
 
-def test_builders_cover_exactly_the_ten_arguments() -> None:
-    assert tuple(BUILDERS) == SECTION_IDS
+def test_sections_are_the_nine_arguments_then_the_ledger(
+    assessment: Assessment, built_store: Path
+) -> None:
+    assert (*ARGUMENTS, "claims") == SECTION_IDS and len(ARGUMENTS) == 9
+    assert tuple(s.id for s in assessment.sections) == SECTION_IDS
+    with Store.open(built_store) as store:
+        gdp = build_section("gdp", {name: store.read(name) for name in ("macro", "claims")})
+    assert gdp.reading == assessment.section("gdp").reading
 
 
 def test_json_shape(assessment: Assessment) -> None:

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bubblewatch._typing import SECTION_IDS
+from bubblewatch.arguments.registry import section_ids
 from conftest import run_cli
+
+SECTION_IDS = section_ids()
 
 pytestmark = pytest.mark.browser
 

@@ -5,25 +5,12 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 ReportFormat = Literal["html", "md", "json"]
-SectionId = Literal[
-    "markets",
-    "circularity",
-    "funding",
-    "depreciation",
-    "gdp",
-    "cycles",
-    "roi",
-    "power",
-    "credit",
-    "claims",
-]
 DealType = Literal[
     "equity", "compute_contract", "chip_purchase", "debt", "warrant", "backstop", "jv"
 ]
-DealStatus = Literal["announced", "binding", "letter_of_intent"]
+DealStatus = Literal["binding", "announced", "letter_of_intent"]
+"""A deal's status, strongest commitment first."""
 
-#: The report's sections in order: the one list of argument ids (read from :data:`SectionId`).
-SECTION_IDS: tuple[SectionId, ...] = get_args(SectionId)
 DEAL_TYPES: tuple[DealType, ...] = get_args(DealType)
 DEAL_STATUSES: tuple[DealStatus, ...] = get_args(DealStatus)
 REPORT_FORMATS: tuple[ReportFormat, ...] = ("html", "md", "json")

@@ -74,7 +74,4 @@ def argument_ids() -> tuple[str, ...]:
 
 def section_ids() -> tuple[str, ...]:
     """The report's sections in order: every argument, then the claims ledger."""
-    from bubblewatch._typing import SECTION_IDS
-
-    legacy = tuple(s for s in SECTION_IDS if s != "claims")
-    return tuple(dict.fromkeys((*legacy, *ARGUMENTS, "claims")))
+    return (*ARGUMENTS, "claims")

@@ -45,7 +45,7 @@ TYPES = DEAL_TYPES
 SALES = ("compute_contract", "chip_purchase")
 INVESTMENT = ("equity", "warrant", "backstop", "debt", "jv")
 #: Deal statuses, most binding first.
-STATUSES = tuple(sorted(DEAL_STATUSES, key=("binding", "announced", "letter_of_intent").index))
+STATUSES = DEAL_STATUSES
 
 
 def _parties(field: Any) -> list[str]:

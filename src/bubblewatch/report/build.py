@@ -10,7 +10,6 @@ from bubblewatch.arguments.registry import section_ids
 from bubblewatch.errors import BubblewatchError, DataError, ReportError, SpecificationError
 from bubblewatch.report.assessment import Assessment, Section
 from bubblewatch.report.claims_section import build_claims
-from bubblewatch.report.sections import BUILDERS
 from bubblewatch.store import Store
 
 
@@ -24,17 +23,15 @@ def assess(store: Store, progress: Callable[[str], None] | None = None) -> Asses
     sections: list[Section] = []
     for section_id in section_ids():
         try:
-            if section_id in ARGUMENTS:
+            if section_id == "claims":
+                sections.append(build_claims(session))
+            else:
                 argument = ARGUMENTS[section_id]
                 sections.append(
                     Section.from_result(
                         session.result(section_id), argument.title, argument.question
                     )
                 )
-            elif section_id == "claims":
-                sections.append(build_claims(session))
-            else:
-                sections.append(BUILDERS[section_id](tables))
         except (SpecificationError, DataError):
             raise  # bad input keeps its own message and exit code
         except Exception as exc:
