@@ -278,36 +278,15 @@ class Criterion(StrEnum):
 
 
 def _series_from_csv(path: Path, column: str | None) -> pd.Series:
-    import pandas as pd
-
-    from bubblewatch.errors import DataError, InputPathError
+    """A dated CSV's value column, read by the same parser as ``bubblewatch import``."""
+    from bubblewatch.data.series_csv import parse_series_csv
+    from bubblewatch.errors import InputPathError
 
     try:
-        frame = pd.read_csv(path)
+        payload = path.read_bytes()
     except OSError as exc:
         raise InputPathError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"{path} is not a readable CSV: {exc}") from None
-    if frame.shape[1] < 1 or frame.empty:
-        raise DataError(f"{path} has no rows")
-    first = frame.columns[0]
-    dates = pd.to_datetime(frame[first], errors="coerce", format="mixed")
-    if dates.notna().all():
-        frame = frame.set_index(pd.DatetimeIndex(dates, name=str(first))).drop(columns=first)
-    if column is None:
-        numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
-        if len(frame.columns) == 1:
-            numeric = list(frame.columns)
-        if len(numeric) != 1:
-            raise SpecificationError(
-                f"{path} has columns {', '.join(map(str, frame.columns))}; choose one with --column"
-            )
-        column = str(numeric[0])
-    if column not in frame.columns:
-        raise SpecificationError(
-            f"no column {column!r} in {path}; found {', '.join(map(str, frame.columns))}"
-        )
-    return frame[column].rename(column)
+    return parse_series_csv(payload, origin=str(path), column=column)
 
 
 def _series_from_store(name: str) -> pd.Series:

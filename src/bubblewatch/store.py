@@ -57,6 +57,7 @@ from bubblewatch.data import (
 from bubblewatch.data.live_schema import ADJUSTMENTS, LIVE_SCHEMAS, PARTITIONS
 from bubblewatch.data.loaders import coerce
 from bubblewatch.data.schema import Column
+from bubblewatch.data.series_csv import parse_series_csv
 from bubblewatch.errors import (
     DataError,
     InputPathError,
@@ -1069,37 +1070,6 @@ def _dates_to_text(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
 
 
 def _parse_series_csv(payload: bytes, *, origin: str) -> pd.DataFrame:
-    try:
-        text = payload.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(f"{origin}: not UTF-8 text") from None
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"{origin}: not a readable CSV file ({exc})") from None
-    columns = [str(c).strip().lower() for c in raw.columns]
-    if columns != ["date", "value"]:
-        raise DataError(
-            f"{origin}: expected exactly the columns date,value; found {','.join(columns) or 'none'}"
-        )
-    raw.columns = pd.Index(["date", "value"])
-    if raw.empty:
-        raise DataError(f"{origin}: no rows after the header")
-    dates = pd.to_datetime(raw["date"].str.strip(), format="%Y-%m-%d", errors="coerce")
-    if dates.isna().any():
-        row = int(dates.isna().to_numpy().nonzero()[0][0])
-        raise DataError(
-            f"{origin}: row {row + 2}: expected an ISO date YYYY-MM-DD, found {raw['date'].iloc[row]!r}"
-        )
-    values = pd.to_numeric(raw["value"].str.strip(), errors="coerce")
-    finite = values.map(lambda v: not pd.isna(v) and math.isfinite(v))
-    if not finite.all():
-        row = int((~finite).to_numpy().nonzero()[0][0])
-        raise DataError(
-            f"{origin}: row {row + 2}: expected a finite number, found {raw['value'].iloc[row]!r}"
-        )
-    if dates.duplicated().any():
-        row = int(dates.duplicated().to_numpy().nonzero()[0][0])
-        raise DataError(f"{origin}: row {row + 2}: date {raw['date'].iloc[row]} appears twice")
-    frame = pd.DataFrame({"date": dates.astype("datetime64[ns]"), "value": values.astype(float)})
-    return frame.sort_values("date").reset_index(drop=True)
+    """A user's ``date,value`` CSV as the ``series`` table's date and value columns."""
+    series = parse_series_csv(payload, origin=origin, columns=("date", "value"))
+    return pd.DataFrame({"date": series.index.to_numpy(), "value": series.to_numpy()})
