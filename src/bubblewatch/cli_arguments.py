@@ -73,7 +73,7 @@ def command_for(argument: Argument) -> Callable[..., None]:
             if options.get(row["name"]) is not None
         ]
         assignments += list(options.get("assignments") or [])
-        session = Session.open()
+        session = Session.open(argument.tables)  # only the tables the argument reads
         result = session.result(argument.id, session.params(argument.id, assignments))
         if options.get("as_json"):
             emit_json(result.to_dict())

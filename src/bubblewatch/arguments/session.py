@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -48,19 +48,20 @@ class Session:
         """How many times each argument was analysed (once per params set and input data)."""
 
     @classmethod
-    def from_store(cls, store: Store) -> Session:
+    def from_store(cls, store: Store, tables: Iterable[str] = ()) -> Session:
+        """A session on the store's current data: the named ``tables``, or every curated one."""
         from bubblewatch.data import SCHEMAS
 
-        tables = {name: store.read(name) for name in SCHEMAS if name != "series"}
-        return cls(tables, store.data_vintage())
+        names = tuple(tables) or tuple(name for name in SCHEMAS if name != "series")
+        return cls({name: store.read(name) for name in names}, store.data_vintage())
 
     @classmethod
-    def open(cls) -> Session:
-        """A session on the default store's current data."""
+    def open(cls, tables: Iterable[str] = ()) -> Session:
+        """A session on the default store's current data (only ``tables`` when named)."""
         from bubblewatch.store import Store
 
         with Store.open() as store:
-            return cls.from_store(store)
+            return cls.from_store(store, tables)
 
     def params(
         self, argument_id: str, assignments: tuple[str, ...] | list[str] = (), **values: Any
