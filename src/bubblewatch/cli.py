@@ -738,12 +738,12 @@ def stress_command(
 ) -> None:
     """Eisenberg-Noe clearing and DebtRank on a year's obligations of the deal network (the
     stress of the ``credit`` argument, with its knobs as defaults)."""
-    from bubblewatch.arguments import Session
+    from bubblewatch.arguments import Session, get
     from bubblewatch.models import financing
 
     if other_buffer is not None and (not np.isfinite(other_buffer) or other_buffer < 0):
         raise SpecificationError("--other-buffer must be a finite number >= 0")
-    session = Session.open()
+    session = Session.open(get("credit").tables)
     params = session.params(
         "credit",
         shocks=",".join(shock) if shock else None,
@@ -777,10 +777,10 @@ def revenue_gap_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Sequoia's revenue gap reproduced, a seeded Monte Carlo over its inputs, and OpenAI's commitments."""
-    from bubblewatch.arguments import Session
+    from bubblewatch.arguments import Session, get
     from bubblewatch.arguments.roi import RoiDetail
 
-    session = Session.open()
+    session = Session.open(get("roi").tables)
     params = session.params(
         "roi",
         list(assignments or []),
