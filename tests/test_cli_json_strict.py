@@ -213,6 +213,7 @@ def test_a_denormal_gpu_power_is_refused_naming_the_knob_and_its_range(
     assert doc["model"]["conversion"]["accelerators_per_gw"] > 0
 
 
+@pytest.mark.slow
 def test_power_and_gpu_life_on_extreme_assumptions(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -249,6 +250,7 @@ def test_power_and_gpu_life_on_extreme_assumptions(
     assert outcomes == {"ok", "refused"}
 
 
+@pytest.mark.slow
 def test_revenue_gap_on_extreme_parameters(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     outcomes = set()
     base = ("revenue-gap", "--draws", "100", "--json")
@@ -265,6 +267,7 @@ def test_revenue_gap_on_extreme_parameters(home: Path, capsys: pytest.CaptureFix
     assert code == 2 and err == "error: ai_revenue_usd_bn must lie in [0.1, 100000], got '0'\n"
 
 
+@pytest.mark.slow
 def test_depreciation_stress_cycles_and_gdp_on_extreme_values(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -312,6 +315,7 @@ def test_depreciation_stress_cycles_and_gdp_on_extreme_values(
     assert outcomes == {"ok", "refused"}
 
 
+@pytest.mark.slow
 def test_financing_arguments_on_extreme_knob_values(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -347,6 +351,7 @@ def test_financing_arguments_on_extreme_knob_values(
     assert outcomes == {"ok", "refused"}
 
 
+@pytest.mark.slow
 def test_markets_on_extreme_knobs(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     outcomes = set()
     fast = ("markets", "--json", "--set", "lppls_series=nasdaq", "--set", "lppls_end_step=100")

@@ -116,11 +116,13 @@ def test_second_update_within_freshness_makes_no_request_and_no_vintage(
     ("kind", "options", "says"),
     [
         ("status", {"status": 500}, "HTTP 500"),
-        ("status", {"status": 503}, "HTTP 503"),
-        ("delay", {"delay": 3.0}, "timed out"),
+        pytest.param("status", {"status": 503}, "HTTP 503", marks=pytest.mark.slow),
+        pytest.param("delay", {"delay": 3.0}, "timed out", marks=pytest.mark.slow),
         ("truncate", {}, "truncated JSON"),
-        ("html", {}, "not JSON"),
-        ("rename", {"rename": ("facts", "factz")}, "lacks field 'facts'"),
+        pytest.param("html", {}, "not JSON", marks=pytest.mark.slow),
+        pytest.param(
+            "rename", {"rename": ("facts", "factz")}, "lacks field 'facts'", marks=pytest.mark.slow
+        ),
         ("close", {}, NVDA_FACTS),
     ],
 )
@@ -162,6 +164,7 @@ def test_429_with_retry_after_is_waited_out(server: FakeServer) -> None:
     assert hits[1].time - hits[0].time >= 1.0
 
 
+@pytest.mark.slow
 def test_sec_request_rate_stays_under_ten_a_second(server: FakeServer, home: Path) -> None:
     tickers = ("GOOGL", "NVDA", "AAPL", "TSM")
     for _ in range(3):
