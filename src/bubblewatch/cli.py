@@ -290,7 +290,6 @@ def _series_from_csv(path: Path, column: str | None) -> pd.Series:
 
 
 def _series_from_store(name: str) -> pd.Series:
-    import numpy as np
     import pandas as pd
 
     from bubblewatch.arguments.markets import MarketsParams
@@ -739,10 +738,11 @@ def stress_command(
     """Eisenberg-Noe clearing and DebtRank on a year's obligations of the deal network (the
     stress of the ``credit`` argument, with its knobs as defaults)."""
     from bubblewatch.arguments import Session, get
+    from bubblewatch.arguments.credit import MAX_BUFFER
     from bubblewatch.models import financing
 
-    if other_buffer is not None and (not np.isfinite(other_buffer) or other_buffer < 0):
-        raise SpecificationError("--other-buffer must be a finite number >= 0")
+    if other_buffer is not None and not 0 <= other_buffer <= MAX_BUFFER:  # NaN fails too
+        raise SpecificationError(f"--other-buffer must be between 0 and {MAX_BUFFER:g} (USD bn)")
     session = Session.open(get("credit").tables)
     params = session.params(
         "credit",

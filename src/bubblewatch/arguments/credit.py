@@ -35,6 +35,11 @@ _LOSS = 1e-9
 """Losses below this (USD bn) are rounding, not losses."""
 
 
+MAX_BUFFER = 1e6
+"""The largest buffer a firm can be given, USD bn: ten times world GDP, so no real firm is
+refused and no table overflows."""
+
+
 @functools.lru_cache(maxsize=64)
 def _shock_shares(text: str) -> tuple[tuple[str, float], ...]:
     """The ``shocks`` knob parsed once per text (validation and analysis share it)."""
@@ -68,6 +73,7 @@ class CreditParams(Params):
         unit="usd_bn",
         doc="Buffer of firms without operating cash flow in the data.",
         low=0.0,
+        high=MAX_BUFFER,
     )
     buffers: str = knob(
         "",
@@ -90,9 +96,10 @@ class CreditParams(Params):
                     f"credit knob shocks: the share {firm!r} fails to pay must be between 0 and 1"
                 )
         for firm, value in self.buffer_overrides().items():
-            if not (math.isfinite(value) and value >= 0):
+            if not (math.isfinite(value) and 0 <= value <= MAX_BUFFER):
                 raise SpecificationError(
-                    f"credit knob buffers: the buffer of {firm!r} must be finite and non-negative"
+                    f"credit knob buffers: the buffer of {firm!r} must be between 0 and "
+                    f"{MAX_BUFFER:g} (USD bn)"
                 )
         unknown = set(self.status_list()) - set(financing.STATUSES)
         if unknown:
