@@ -20,7 +20,7 @@ from rich.table import Table
 
 from bubblewatch import __version__, cli_arguments, cli_claims, cli_update
 from bubblewatch._assignments import parse_floats
-from bubblewatch._io import write_text_atomic
+from bubblewatch._io import check_writable, write_text_atomic
 from bubblewatch._json import emit as emit_json
 from bubblewatch.arguments.credit import CreditParams
 from bubblewatch.arguments.registry import section_ids
@@ -83,6 +83,7 @@ def report(
     from bubblewatch.scorecard import print_scorecard
 
     target = out_path or Path(f"bubblewatch-report.{fmt.value}")
+    check_writable(target)  # before the build, not after it
     with (
         Store.open() as store,
         Progress(
