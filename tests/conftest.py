@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -264,3 +265,13 @@ def fake_server(shared_data: Path, home: Path, monkeypatch: pytest.MonkeyPatch) 
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def shipped_assessment(store_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The report's assessment of the shipped snapshot, built once for the tests that read it."""
+    from bubblewatch.report import assess
+    from bubblewatch.store import Store
+
+    with Store.open(stock(tmp_path_factory.mktemp("assessed-home"), store_template)) as store:
+        return assess(store)

@@ -108,16 +108,9 @@ def _fast_sections(monkeypatch: pytest.MonkeyPatch, built: dict[str, Any], upto:
 
 
 @pytest.fixture(scope="module")
-def clean_sections(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def clean_sections(shipped_assessment: Any) -> dict[str, Any]:
     """Every section of one clean report build, by id."""
-    from bubblewatch.report import assess
-    from bubblewatch.store import Store
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("BUBBLEWATCH_HOME", str(tmp_path_factory.mktemp("clean-home")))
-        with Store.open() as store:
-            assessment = assess(store)
-    return {s.id: s for s in assessment.sections}
+    return {s.id: s for s in shipped_assessment.sections}
 
 
 @pytest.mark.parametrize("argument", ARGUMENTS)

@@ -12,7 +12,7 @@ import pytest
 
 from bubblewatch.arguments import ARGUMENTS
 from bubblewatch.arguments.registry import section_ids
-from bubblewatch.report import Assessment, Evidence, assess, to_html, to_json, to_markdown
+from bubblewatch.report import Assessment, Evidence, to_html, to_json, to_markdown
 from bubblewatch.report.sections import build_section
 from bubblewatch.store import Store
 
@@ -20,9 +20,8 @@ SECTION_IDS = section_ids()
 
 
 @pytest.fixture(scope="module")
-def assessment(built_store: Path) -> Assessment:
-    with Store.open(built_store) as store:
-        return assess(store)
+def assessment(shipped_assessment: Assessment) -> Assessment:
+    return shipped_assessment
 
 
 def test_sections_are_the_nine_arguments_then_the_ledger(

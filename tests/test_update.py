@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import stamina
 
 from bubblewatch.cli import main
 from bubblewatch.sources import http
@@ -118,12 +119,12 @@ def test_second_update_within_freshness_makes_no_request_and_no_vintage(
         ("status", {"status": 500}, "HTTP 500"),
         pytest.param("status", {"status": 503}, "HTTP 503", marks=pytest.mark.slow),
         pytest.param("delay", {"delay": 3.0}, "timed out", marks=pytest.mark.slow),
-        ("truncate", {}, "truncated JSON"),
+        pytest.param("truncate", {}, "truncated JSON", marks=pytest.mark.slow),
         pytest.param("html", {}, "not JSON", marks=pytest.mark.slow),
         pytest.param(
             "rename", {"rename": ("facts", "factz")}, "lacks field 'facts'", marks=pytest.mark.slow
         ),
-        ("close", {}, NVDA_FACTS),
+        pytest.param("close", {}, NVDA_FACTS, marks=pytest.mark.slow),
     ],
 )
 def test_a_failing_provider_leaves_the_previous_vintage_and_a_rerun_resumes(
@@ -265,7 +266,9 @@ def test_update_without_network_says_one_line_per_provider_and_changes_nothing(
     env |= {"BUBBLEWATCH_SEC_IDENTITY": "Bubblewatch Tests tests@example.com"}
     run_cli("data", "list", env=env)  # create the store
     before = state()
-    result = run_cli("update", "--tickers", "NVDA", "--series", "GDP", env=env)
+    # every try is made, without the back-off waits between them (stamina's test mode)
+    with stamina.set_testing(True, attempts=http.RetryPolicy().attempts):
+        result = run_cli("update", "--tickers", "NVDA", "--series", "GDP", env=env)
     assert result.returncode == 1
     lines = (result.stdout + result.stderr).strip().splitlines()
     assert sorted(line.split(":")[0] for line in lines) == ["bea", "fred", "prices", "sec"]
