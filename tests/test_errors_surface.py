@@ -83,10 +83,12 @@ def test_claims_run_cleanly_without_injection(
 @pytest.mark.parametrize("argument", ARGUMENTS)
 def test_claims_stop_on_a_broken_model(
     argument: str,
-    home: Path,
+    stocked_home: Path,
+    clean_sections: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    _fast_sections(monkeypatch, clean_sections, "claims", keep=argument)
     _inject(monkeypatch, argument)
     code, out, err = _run(["claims", "--json"], capsys)
     assert code == 1
@@ -96,11 +98,16 @@ def test_claims_stop_on_a_broken_model(
     assert out == ""  # no ledger printed, so no verdict changed silently
 
 
-def _fast_sections(monkeypatch: pytest.MonkeyPatch, built: dict[str, Any], upto: str) -> None:
-    """Sections before ``upto`` come from one earlier clean build (they are not under test)."""
+def _fast_sections(
+    monkeypatch: pytest.MonkeyPatch, built: dict[str, Any], upto: str, keep: str = ""
+) -> None:
+    """Sections before ``upto`` (but ``keep``) come from one earlier clean build: they are not
+    under test, and the argument under test still runs its models."""
     from bubblewatch.arguments import ARGUMENTS
 
     for section_id in SECTION_IDS[: SECTION_IDS.index(upto)]:
+        if section_id == keep:
+            continue
         section = built[section_id]
         done: Callable[[Any, Any], Any] = lambda _t, _p, r=section.detail: r  # noqa: E731
         replaced = dataclasses.replace(ARGUMENTS[section_id], analyze=done)
