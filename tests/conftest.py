@@ -275,3 +275,19 @@ def shipped_assessment(store_template: Path, tmp_path_factory: pytest.TempPathFa
 
     with Store.open(stock(tmp_path_factory.mktemp("assessed-home"), store_template)) as store:
         return assess(store)
+
+
+@pytest.fixture
+def prebuilt_arguments(shipped_assessment: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every argument gives its result of the shipped data, built once for the session, without
+    running its models: for the tests of what is around the analyses (output formats, the
+    changes block, a new argument's section), not of the analyses themselves."""
+    import dataclasses
+
+    from bubblewatch.arguments import ARGUMENTS
+
+    for section in shipped_assessment.sections[:-1]:
+        done = lambda _t, _p, r=section.detail: r  # noqa: E731
+        monkeypatch.setitem(
+            ARGUMENTS, section.id, dataclasses.replace(ARGUMENTS[section.id], analyze=done)
+        )

@@ -114,15 +114,9 @@ def _readme_example() -> str:
 
 
 def test_the_readme_example_argument_runs_end_to_end(
-    stocked_home: Path, tmp_path: Path, shipped_assessment: Any, monkeypatch: pytest.MonkeyPatch
+    stocked_home: Path, tmp_path: Path, prebuilt_arguments: None
 ) -> None:
     assert "intensity" not in ARGUMENTS
-    # the other arguments give their results of the shipped data, built once for the session
-    for section in shipped_assessment.sections[:-1]:
-        done = lambda _t, _p, r=section.detail: r  # noqa: E731
-        monkeypatch.setitem(
-            ARGUMENTS, section.id, dataclasses.replace(ARGUMENTS[section.id], analyze=done)
-        )
     module = types.ModuleType("bubblewatch_example_argument")
     sys.modules[module.__name__] = module
     try:

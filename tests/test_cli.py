@@ -60,7 +60,9 @@ def test_report_writes_html_and_prints_the_scorecard(home: Path, tmp_path: Path)
 
 
 @pytest.mark.parametrize("fmt", ["md", "json"])
-def test_report_other_formats(home: Path, tmp_path: Path, fmt: str) -> None:
+def test_report_other_formats(
+    home: Path, tmp_path: Path, fmt: str, prebuilt_arguments: None
+) -> None:
     out = tmp_path / f"r.{fmt}"
     proc = run_cli("report", "--format", fmt, "--out", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr

@@ -118,6 +118,7 @@ def test_compiled_kernels_match_their_pure_python_twins() -> None:
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,

@@ -279,7 +279,10 @@ def test_update_without_network_says_one_line_per_provider_and_changes_nothing(
 
 
 def test_report_lists_what_moved_since_the_last_vintage(
-    server: FakeServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    server: FakeServer,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    prebuilt_arguments: None,
 ) -> None:
     code, _, err = cli(capsys, "update", "--only", "sec", "--tickers", "GOOGL")
     assert code == 0, err
