@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bubblewatch.arguments.registry import section_ids
-from conftest import run_cli
 
 SECTION_IDS = section_ids()
 
@@ -26,13 +26,16 @@ CHROMIUM_ARGS = [
 
 
 def test_html_report_renders_offline_without_console_errors(
-    stocked_home: Path, tmp_path: Path, chromium: str
+    shipped_assessment: Any, tmp_path: Path, chromium: str
 ) -> None:
+    """The HTML of the shipped data's report (the session's one build; ``bubblewatch report``
+    writing it is tested in test_cli) renders in Chromium offline."""
     from playwright.sync_api import sync_playwright
 
+    from bubblewatch.report import write_report
+
     out = tmp_path / "report.html"
-    proc = run_cli("report", "--out", str(out), "--quiet")
-    assert proc.returncode == 0, proc.stderr
+    write_report(shipped_assessment, out, "html")
     messages: list[str] = []
     requests: list[str] = []
     with sync_playwright() as pw:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -302,6 +301,8 @@ def network_figure(
         .add(money.groupby("payee")["amount_usd_bn"].sum(), fill_value=0.0)
     )
     nodes = sorted(net.graph.nodes)
+    import networkx as nx  # imported on use: the command line starts without it
+
     pos = nx.circular_layout(nodes)
     on_any_loop = {
         pair for c in net.loops for pair in zip(c.firms, (*c.firms[1:], c.firms[0]), strict=True)

@@ -30,14 +30,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from bubblewatch._typing import DEAL_STATUSES, DEAL_TYPES
 from bubblewatch.errors import DataError, SpecificationError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 MAX_CYCLE_LENGTH = 6
 """Longest loop searched, in firms (a scenario choice)."""
@@ -87,6 +89,8 @@ def select(
 
 def network(deals: pd.DataFrame) -> nx.MultiDiGraph:
     """Money and goods edges of ``deals`` as a directed multigraph."""
+    import networkx as nx  # imported on use: the command line starts without it
+
     graph = nx.MultiDiGraph()
     term = deals["term_years"] if "term_years" in deals else pd.Series(np.nan, index=deals.index)
     for rec, years in zip(deals.itertuples(index=False), term, strict=True):
@@ -188,6 +192,8 @@ def cycles(graph: nx.MultiDiGraph, *, max_length: int = MAX_CYCLE_LENGTH) -> lis
     """Every simple money cycle up to ``max_length`` firms, largest bottleneck first (edges
     from multi-party deals, whose per-firm amounts are not known, are left out)."""
     edges = money_edges(graph, include_split=False)
+    import networkx as nx
+
     simple = nx.DiGraph()
     for rec in edges.itertuples(index=False):
         if simple.has_edge(rec.payer, rec.payee):
@@ -229,6 +235,8 @@ def circular_share(graph: nx.MultiDiGraph, *, max_length: int = MAX_CYCLE_LENGTH
     work = matrix.copy()
     cancelled = 0.0
     while True:
+        import networkx as nx
+
         g = nx.DiGraph()
         for a in work.index:
             for b in work.columns:

@@ -13,24 +13,69 @@
   the panel GSADF with sieve-bootstrap critical values.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from bubblewatch.detect.psy._input import default_min_window
-from bubblewatch.detect.psy.critical import (
-    CriticalValues,
-    critical_value_table,
-    critical_values,
-    shipped_table,
-    table_sizes,
-)
-from bubblewatch.detect.psy.dating import DateStamp, datestamp, default_min_duration
-from bubblewatch.detect.psy.panel import (
-    PanelCriticalValues,
-    PanelResult,
-    panel_critical_values,
-    panel_datestamp,
-    panel_test,
-)
 from bubblewatch.detect.psy.result import PSYResult
-from bubblewatch.detect.psy.stats import test
+
+if TYPE_CHECKING:
+    from bubblewatch.detect.psy.critical import (
+        CriticalValues,
+        critical_value_table,
+        critical_values,
+        shipped_table,
+        table_sizes,
+    )
+    from bubblewatch.detect.psy.dating import DateStamp, datestamp, default_min_duration
+    from bubblewatch.detect.psy.panel import (
+        PanelCriticalValues,
+        PanelResult,
+        panel_critical_values,
+        panel_datestamp,
+        panel_test,
+    )
+    from bubblewatch.detect.psy.stats import test
+
+#: Names loaded on first use: their modules compile kernels, which a command that never tests
+#: for a bubble should not wait for.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "CriticalValues",
+            "critical_value_table",
+            "critical_values",
+            "shipped_table",
+            "table_sizes",
+        ),
+        "bubblewatch.detect.psy.critical",
+    ),
+    **dict.fromkeys(
+        (
+            "PanelCriticalValues",
+            "PanelResult",
+            "panel_critical_values",
+            "panel_datestamp",
+            "panel_test",
+        ),
+        "bubblewatch.detect.psy.panel",
+    ),
+    **dict.fromkeys(
+        ("DateStamp", "datestamp", "default_min_duration"), "bubblewatch.detect.psy.dating"
+    ),
+    "test": "bubblewatch.detect.psy.stats",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CriticalValues",
