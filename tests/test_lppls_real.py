@@ -19,6 +19,9 @@ from bubblewatch.detect import lppls
 PEAK = pd.Timestamp("2000-03-10")
 
 
+pytestmark = pytest.mark.slow  # a quality gate on real data: run by CI's slow leg
+
+
 @pytest.fixture(scope="module")
 def dotcom(shared_data: Path) -> lppls.Confidence:
     raw = pd.read_csv(

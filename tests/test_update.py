@@ -116,7 +116,7 @@ def test_second_update_within_freshness_makes_no_request_and_no_vintage(
 @pytest.mark.parametrize(
     ("kind", "options", "says"),
     [
-        ("status", {"status": 500}, "HTTP 500"),
+        pytest.param("status", {"status": 500}, "HTTP 500", marks=pytest.mark.slow),
         pytest.param("status", {"status": 503}, "HTTP 503", marks=pytest.mark.slow),
         pytest.param("delay", {"delay": 3.0}, "timed out", marks=pytest.mark.slow),
         pytest.param("truncate", {}, "truncated JSON", marks=pytest.mark.slow),
