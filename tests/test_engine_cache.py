@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from bubblewatch import engine_cache
-from bubblewatch.engine_cache import cached, fingerprint
+from bubblewatch.engine_cache import call, fingerprint
 
 CALLS: list[tuple[float, int]] = []
 
@@ -31,7 +32,7 @@ def _series(values: list[float]) -> pd.Series:
 
 
 def test_equal_inputs_are_read_back(cache: Path) -> None:
-    f = cached(_mean_times)
+    f = functools.partial(call, _mean_times)
     a = f(_series([1.0, 2.0, 3.0]), k=2)
     b = f(_series([1.0, 2.0, 3.0]), k=2)  # a new, equal series
     assert a == b == 4.0 and len(CALLS) == 1
@@ -49,7 +50,7 @@ def test_equal_inputs_are_read_back(cache: Path) -> None:
     ],
 )
 def test_any_change_of_input_recomputes(cache: Path, other: object) -> None:
-    f = cached(_mean_times)
+    f = functools.partial(call, _mean_times)
     base = _series([1.0, 2.0, 3.0])
     f(base)
     f(other(base))  # type: ignore[operator]
@@ -59,7 +60,7 @@ def test_any_change_of_input_recomputes(cache: Path, other: object) -> None:
 
 
 def test_off_and_a_corrupt_entry(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    f = cached(_mean_times)
+    f = functools.partial(call, _mean_times)
     f(_series([1.0]))
     (entry,) = cache.rglob("*.pkl")
     entry.write_bytes(b"not a pickle")

@@ -19,7 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,6 @@ import pandas as pd
 from bubblewatch.paths import data_home
 
 ENV_CACHE = "BUBBLEWATCH_CACHE"
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def cache_root() -> Path | None:
@@ -96,13 +95,3 @@ def call(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if tmp is not None:
             tmp.unlink(missing_ok=True)  # a read-only or full disk costs a recomputation
     return result
-
-
-def cached(func: F) -> F:
-    """``func`` with its results kept on disk, keyed by its inputs and its package's source."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        return call(func, *args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]

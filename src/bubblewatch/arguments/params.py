@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import NoneType, UnionType
 from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
@@ -169,11 +169,3 @@ class Params:
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
-    def replace(self, **changes: Any) -> Params:
-        return dataclasses.replace(self, **changes)
-
-
-def params_from_mapping(cls: type[Params], values: Mapping[str, Any]) -> Params:
-    """Params of ``cls`` from a mapping of knob names to values (validated)."""
-    return cls(**dict(values))

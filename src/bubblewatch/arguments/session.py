@@ -127,4 +127,4 @@ class Session:
         return self._digests[name]
 
 
-__all__ = ["ArgumentError", "DataError", "Session"]
+__all__ = ["ArgumentError", "Session"]

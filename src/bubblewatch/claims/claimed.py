@@ -64,6 +64,11 @@ class Claimed:
     def span(self) -> tuple[float, float]:
         return self.low, self.high
 
+    @property
+    def target(self) -> float | tuple[float, float]:
+        """What :func:`~bubblewatch.claims.verdicts.grade` takes: the figure, or the range."""
+        return self.span if self.is_range else self.value
+
 
 def parse(figures: str) -> tuple[Claimed, ...]:
     """Every quantity of a claim's ``figures`` text, in order (parts split on ``;``)."""

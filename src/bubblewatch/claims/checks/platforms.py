@@ -10,7 +10,7 @@ from bubblewatch.arguments.circularity import CircularityView
 from bubblewatch.arguments.credit import CreditView
 from bubblewatch.arguments.funding import FundingView
 from bubblewatch.arguments.session import Session
-from bubblewatch.claims.claimed import Claimed, claimed
+from bubblewatch.claims.claimed import claimed
 from bubblewatch.claims.findings import Figure, MissingEvidenceError
 from bubblewatch.claims.registry import (
     Answer,
@@ -28,11 +28,6 @@ from bubblewatch.models.gpu.prices import PriceTrend
 from bubblewatch.universe import HYPERSCALERS
 
 SERVER_PLATFORMS = HYPERSCALERS
-
-
-def _point_or_range(q: Claimed) -> float | tuple[float, float]:
-    """What :func:`grade` takes for a claimed quantity: its value, or its range."""
-    return q.span if q.is_range else q.value
 
 
 def _server_changes(t: Tables, companies: tuple[str, ...]) -> pd.DataFrame:
@@ -113,9 +108,9 @@ def platform_average_life(session: Session, claim: Claim) -> Answer:
     before, after, years_added = claimed(claim)[:3]
     verdict = worst(
         [
-            grade(_point_or_range(after), latest),
-            grade(_point_or_range(before), first),
-            grade(_point_or_range(years_added), added),
+            grade(after.target, latest),
+            grade(before.target, first),
+            grade(years_added.target, added),
         ]
     )
     return Answer(
@@ -425,7 +420,7 @@ def ai_capex(session: Session, claim: Claim) -> Answer:
     median = float(np.median(values))
     stated = claimed(claim, "usd_tn")[0]
     return Answer(
-        grade(stated.span if stated.is_range else stated.value, median),
+        grade(stated.target, median),
         f"{len(values)} sourced forecasts run ${values.min():.1f}-{values.max():.1f}tn (median "
         f"${median:.1f}tn) against the claimed "
         + (f"${stated.low:g}-{stated.high:g}tn." if stated.is_range else f"${stated.value:g}tn."),
