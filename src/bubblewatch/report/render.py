@@ -83,7 +83,8 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
         f'<section id="{section.id}"><h2>{_esc(section.title)}</h2>'
         f'<p class="question">{_esc(section.question)}</p>'
         f'<p class="reading">{_esc(section.reading)}</p>'
-        f'<table class="evidence">{rows}</table><div class="chart">{chart}</div>{table}'
+        f'<div class="wide"><table class="evidence">{rows}</table></div>'
+        f'<div class="chart">{chart}</div>{table}'
         f"<details><summary>Sources for this section</summary><ul>{cited}</ul></details></section>"
     )
 
@@ -117,9 +118,9 @@ def _ledger_html(book: Ledger, numbers: dict[str, int]) -> str:
     scale = "".join(f"<li><b>{_esc(v.value)}</b>: {_esc(text)}</li>" for v, text in SCALE.items())
     return (
         f"<h3>Every claim, as of {book.as_of:%Y-%m-%d}</h3>"
-        '<table class="claims ledger"><thead><tr><th>id</th><th>speaker</th><th>claim</th>'
-        "<th>verdict</th><th>why</th><th>evidence</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        '<div class="wide"><table class="claims ledger"><thead><tr><th>id</th><th>speaker</th>'
+        "<th>claim</th><th>verdict</th><th>why</th><th>evidence</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
         f"<details><summary>The verdict scale</summary><ul>{scale}</ul></details>"
     )
 
@@ -177,7 +178,7 @@ def _changes_rows(assessment: Assessment) -> tuple[str, list[dict[str, str]]]:
 
 def _changes_html(assessment: Assessment) -> str:
     head, rows = _changes_rows(assessment)
-    table = f'<div class="wide">{_table_html(pd.DataFrame(rows))}</div>' if rows else ""
+    table = _table_html(pd.DataFrame(rows)) if rows else ""
     return (
         '<div id="changes" class="synthesis"><h2>What changed since the last vintage</h2>'
         f"<p>{_esc(head)}</p>{table}</div>"
@@ -190,7 +191,10 @@ def _table_html(frame: pd.DataFrame) -> str:
         "<tr>" + "".join(f"<td>{'' if pd.isna(v) else _esc(v)}</td>" for v in rec) + "</tr>"
         for rec in frame.itertuples(index=False)
     )
-    return f'<table class="claims"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        f'<div class="wide"><table class="claims"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
 
 
 def _markdown_table(frame: pd.DataFrame) -> str:
