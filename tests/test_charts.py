@@ -6,7 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from bubblewatch.charts import chart_problems, claimed_line, reference_line, shade, style
+from bubblewatch.charts import (
+    chart_problems,
+    claimed_line,
+    reference_line,
+    shade,
+    style,
+    year_axis,
+)
 
 
 def _good() -> go.Figure:
@@ -68,9 +75,20 @@ def test_whole_years_need_a_year_format() -> None:
     fig.add_trace(go.Scatter(x=[2024, 2025, 2026], y=[1, 2, 3], name="a"), row=1, col=1)
     fig.add_trace(go.Scatter(x=[0.5, 1.5], y=[1, 2], name="b"), row=1, col=2)
     style(fig, title="t", x_title="Year", y_title="USD bn")
-    assert chart_problems(fig) == ["xaxis: whole years without tickformat 'd'"]
+    problem = ["xaxis: whole years need tickformat 'd' and a whole dtick"]
+    assert chart_problems(fig) == problem
     fig.update_xaxes(tickformat="d", row=1, col=1)
+    assert chart_problems(fig) == problem  # half-year ticks would print one year twice
+    year_axis(fig, 2024, 2026, row=1, col=1)
     assert chart_problems(fig) == []
+    assert fig.layout.xaxis.dtick == 1
+
+
+def test_year_axis_keeps_at_most_ten_ticks() -> None:
+    for first, last, step in ((2020, 2022, 1), (2000, 2026, 5), (1880, 2026, 20)):
+        fig = year_axis(go.Figure(go.Scatter(x=[first, last], y=[0, 1])), first, last)
+        assert fig.layout.xaxis.dtick == step
+        assert (last - first) / step <= 10
 
 
 def test_a_single_unnamed_trace_needs_no_legend() -> None:

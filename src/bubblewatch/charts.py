@@ -19,11 +19,19 @@ import plotly.graph_objects as go
 LAYOUT: dict[str, Any] = {
     "template": "plotly_white",
     "margin": {"l": 64, "r": 24, "t": 72, "b": 48},
-    "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "xanchor": "left"},
+    "legend": {
+        "orientation": "h",
+        "yref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "x": 0,
+        "xanchor": "left",
+    },
     "font": {"size": 12},
     "title": {"x": 0, "xanchor": "left", "font": {"size": 15}},
 }
-"""The base layout: white template, title left-aligned, legend in a row under the plot."""
+"""The base layout: white template, title left-aligned, legend in rows at the foot of the figure
+(anchored to the figure, not the plot, so it never covers the x axis title)."""
 
 CLAIM_COLOUR = "#c0392b"
 REFERENCE_COLOUR = "#555555"
@@ -44,6 +52,14 @@ def style(
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def year_axis(fig: go.Figure, first: int, last: int, **where: Any) -> go.Figure:
+    """Whole years on the x axis: a tick every 1, 2, 5, 10, 20 or 50 years, at most ten ticks."""
+    span = max(last - first, 1)
+    step = next((s for s in (1, 2, 5, 10, 20, 50) if span / s <= 10), 100)
+    fig.update_xaxes(tickformat="d", tick0=first - first % step, dtick=step, **where)
     return fig
 
 
@@ -162,13 +178,20 @@ def _looks_like_year(values: Iterable[Any]) -> bool:
     )
 
 
+def _whole(dtick: Any) -> bool:
+    try:
+        return float(dtick) >= 1 and float(dtick) == int(float(dtick))
+    except (TypeError, ValueError):
+        return False
+
+
 def chart_problems(fig: go.Figure) -> list[str]:
     """What keeps ``fig`` from standing alone; empty when it meets the standard.
 
     Checked: a title; a title on every axis a trace is drawn on; a name for every trace and
     every shape, and a legend entry for each (a trace may share the legend group of one that has
     it; a figure of a single trace and no shapes needs no legend); period labels on a category
-    axis in date order; whole-year axes formatted as whole years.
+    axis in date order; whole-year axes ticked at whole years only (:func:`year_axis`).
     """
     problems: list[str] = []
     layout = fig.layout
@@ -204,10 +227,14 @@ def chart_problems(fig: go.Figure) -> list[str]:
             if order != sorted(order):
                 problems.append(f"{axis_name}: period categories out of date order")
         year_format = axis is not None and (
-            axis.tickformat in ("d", ".0f") or axis.type == "category"
+            axis.type == "category"
+            or (
+                axis.tickformat in ("d", ".0f")
+                and (axis.tickvals is not None or _whole(axis.dtick))
+            )
         )
         if _looks_like_year(values) and not year_format:
-            problems.append(f"{axis_name}: whole years without tickformat 'd'")
+            problems.append(f"{axis_name}: whole years need tickformat 'd' and a whole dtick")
     shown_groups = {
         t.legendgroup for t in traces if t.showlegend is not False and t.legendgroup
     } | {s.legendgroup for s in shapes if s.showlegend and s.legendgroup}
