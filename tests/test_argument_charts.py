@@ -89,9 +89,13 @@ def test_cycles_years_are_whole_and_the_claimed_phase_is_shaded(shipped_assessme
     result = shipped_assessment.section("cycles").detail
     params = result.params
     phase = _figure(shipped_assessment, "cycles", "best matches")
-    assert phase.layout.xaxis.tickformat == "d"
-    assert all(float(x).is_integer() for t in phase.data for x in t.x)
+    assert (phase.layout.xaxis.type, phase.layout.xaxis.tickformat) == ("date", "%Y")
+    starts = pd.to_datetime([x for t in phase.data for x in t.x])
+    assert ((starts.month == 1) & (starts.day == 1)).all()
     band = next(s for s in phase.layout.shapes if "Claimed phase" in str(s.name))
-    assert (band.x0, band.x1) == (params.phase_from - 0.5, params.phase_to + 0.5)
+    assert (pd.Timestamp(band.x0).year, pd.Timestamp(band.x1).year) == (
+        params.phase_from,
+        params.phase_to,
+    )
     best = result.detail.view.phases["shale"].best_year
     assert str(best)[-2:] in phase.layout.title.text

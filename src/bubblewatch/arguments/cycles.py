@@ -377,9 +377,24 @@ def analyze(t: Tables, p: CyclesParams) -> Result:
 GREY = "rgba(120,120,120,0.18)"
 
 
+def year_dates(years: Any) -> list[pd.Timestamp]:
+    """Years as the first day of each (a date axis: whole years, never 2,024.5)."""
+    return [pd.Timestamp(year=int(y), month=1, day=1) for y in years]
+
+
+def year_span(first: int, last: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the start of ``first`` to the end of ``last``."""
+    return pd.Timestamp(year=first, month=1, day=1), pd.Timestamp(year=last, month=12, day=31)
+
+
+_BY_YEAR = {"xperiod": "M12", "xperiodalignment": "middle"}
+"""A point or bar placed on (and spanning) its year."""
+
+
 def _year_axis(fig: go.Figure) -> None:
-    """Whole years as whole years (never 2,024.5)."""
-    fig.update_xaxes(tickformat="d", dtick=None, nticks=10)
+    """A date axis labelled by year, each label centred on its year; Plotly spaces the labels
+    by the width, so they never collide."""
+    fig.update_xaxes(type="date", tickformat="%Y", ticklabelmode="period", hoverformat="%Y")
 
 
 def _phase_chart(r: Result) -> go.Figure:
@@ -394,7 +409,8 @@ def _phase_chart(r: Result) -> go.Figure:
         g = shale["capex_growth"].dropna()
         fig.add_trace(
             go.Scatter(
-                x=[int(y) for y in g.index],
+                x=year_dates(g.index),
+                **_BY_YEAR,
                 y=g.to_numpy(),
                 name="Shale producers' capex growth",
                 mode="lines+markers",
@@ -405,8 +421,7 @@ def _phase_chart(r: Result) -> go.Figure:
     claimed = span_text(p.phase_from, p.phase_to)
     shade(
         fig,
-        p.phase_from - 0.5,
-        p.phase_to + 0.5,
+        *year_span(p.phase_from, p.phase_to),
         f"Claimed phase: shale {claimed} (C23)",
         colour="rgba(192,57,43,0.15)",
     )
@@ -414,7 +429,8 @@ def _phase_chart(r: Result) -> go.Figure:
         shift = ph.best_year - int(ag.index.max())
         fig.add_trace(
             go.Scatter(
-                x=[int(y) + shift for y in ag.index],
+                x=year_dates(int(y) + shift for y in ag.index),
+                **_BY_YEAR,
                 y=ag.to_numpy(),
                 name=f"Hyperscalers' capex growth {int(ag.index.min())}-{int(ag.index.max())}, "
                 f"moved {shift:+d} years",
@@ -426,8 +442,7 @@ def _phase_chart(r: Result) -> go.Figure:
         lo, hi = ph.interval
         shade(
             fig,
-            lo - 0.5,
-            hi + 0.5,
+            *year_span(lo, hi),
             f"{ph.level:.0%} bootstrap interval of the match",
             colour=GREY,
         )
@@ -440,11 +455,11 @@ def _phase_chart(r: Result) -> go.Figure:
                 else f"consistent with the claimed {claimed} ({ph.level:.0%} interval {lo}-{hi})"
             )
         )
-        x_title = f"Year of the shale boom (hyperscalers' years moved {shift:+d})"
+        x_title = f"Shale's year (hyperscalers' moved {shift:+d})"
     else:
         title = "No shale window shares enough yearly figures with the AI cycle for a phase"
-        x_title = "Year of the shale boom"
-    style(fig, title=title, x_title=x_title, y_title="Capex growth over the year before")
+        x_title = "Shale's year"
+    style(fig, title=title, x_title=x_title, y_title="Capex growth, year on year")
     fig.update_yaxes(tickformat=".0%")
     _year_axis(fig)
     return fig
@@ -456,7 +471,8 @@ def _free_cash_flow_chart(d: CyclesDetail) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            x=[int(y) for y in oil.index],
+            x=year_dates(oil.index),
+            **_BY_YEAR,
             y=oil.to_numpy(),
             name="Shale producers",
             marker={"color": "#8c564b"},
@@ -464,7 +480,8 @@ def _free_cash_flow_chart(d: CyclesDetail) -> go.Figure:
     )
     fig.add_trace(
         go.Bar(
-            x=[int(y) for y in ai.index],
+            x=year_dates(ai.index),
+            **_BY_YEAR,
             y=ai.to_numpy(),
             name="Five hyperscalers",
             marker={"color": "#1f77b4"},
@@ -497,7 +514,8 @@ def _shale_prices_chart(r: Result) -> go.Figure:
         if len(rows):
             fig.add_trace(
                 go.Scatter(
-                    x=rows["year"].astype(int).to_list(),
+                    x=year_dates(rows["year"]),
+                    **_BY_YEAR,
                     y=rows["value"].astype(float).to_numpy(),
                     name=name,
                     mode=mode,
@@ -505,7 +523,7 @@ def _shale_prices_chart(r: Result) -> go.Figure:
                 )
             )
     shade(
-        fig, p.price_war - 0.5, p.price_war + 0.5, f"Saudi price war ({p.price_war})", colour=GREY
+        fig, *year_span(p.price_war, p.price_war), f"Saudi price war ({p.price_war})", colour=GREY
     )
     claimed_line(fig, 100.0, "C23, C24", "oil, break-even ~$100")
     fig.add_hrect(
@@ -534,6 +552,7 @@ def _shale_prices_chart(r: Result) -> go.Figure:
         title=title[0].upper() + title[1:],
         x_title="Year",
         y_title="USD per barrel",
+        height=480,
     )
     fig.update_yaxes(rangemode="tozero")
     _year_axis(fig)

@@ -654,7 +654,7 @@ def _benefit_chart(v: DepreciationView, p: DepreciationParams) -> go.Figure:
         y_title="Operating income added (USD bn)",
     )
     fig.update_layout(barmode="relative")
-    fig.update_xaxes(tickformat="d", nticks=10)
+    fig.update_xaxes(tickformat="d", dtick=1 if len({x for t in fig.data for x in t.x}) <= 8 else 2)
     return fig
 
 
@@ -686,11 +686,11 @@ def _disclosed_chart(check: dep.DisclosureCheck) -> go.Figure:
             f"The engine estimates {within} of {len(check.table)} disclosed life-change effects "
             f"within {TOLERANCE:.0%}"
         ),
-        x_title="Effect on the year's profit (USD bn, pre-tax)",
+        x_title="Effect on profit (USD bn, pre-tax)",
         y_title="Life change",
         height=200 + 40 * len(labels),
     )
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", legend={"y": -90 / fig.layout.height})
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -770,6 +770,7 @@ def _value_chart(v: DepreciationView, p: DepreciationParams) -> go.Figure:
         ),
         x_title="Year of the GPU's life",
         y_title="Share of its value left",
+        height=480,
     )
     fig.update_yaxes(tickformat=".0%")
     fig.update_xaxes(dtick=1)

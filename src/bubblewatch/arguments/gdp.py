@@ -216,7 +216,7 @@ def _split_chart(v: gdp.GdpView) -> go.Figure:
             name=f"{v.half}, BEA (SAAR, mean of quarters)",
             marker={"color": ["#1f77b4" if "IT" not in lb else "#ff7f0e" for lb in labels]},
             text=[f"{x:.2f}" for x in values],
-            textposition="outside",
+            textposition="auto",
         )
     )
     claimed = [(label, c) for label, _, c in rows if c is not None]
@@ -238,7 +238,7 @@ def _split_chart(v: gdp.GdpView) -> go.Figure:
             f"({share:.0%}) by BEA's formula;<br>Furman's arithmetic leaves "
             f"{f.growth_excluding:.1f}% without it, claimed {v.furman_published.get('growth_excluding', float('nan')):g}% (C19)"
         ),
-        x_title="% growth or pp of growth, annual rate",
+        x_title="% or pp of growth, annual rate",
         height=440,
     )
     fig.update_yaxes(title_text=f"Figure, {v.half}")
