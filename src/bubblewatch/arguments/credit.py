@@ -266,18 +266,20 @@ def analyze(t: Tables, p: CreditParams) -> Result:
 
 
 INSTRUMENTS = {
-    "ig_bond": "Investment-grade bonds",
-    "hy_bond": "High-yield bonds",
-    "convertible": "Convertible notes",
-    "private_credit": "Private credit",
-    "project_finance": "Project finance",
-    "term_loan": "Term loans",
+    "ig_bond": ("Investment grade", "#1f77b4"),
+    "convertible": ("Convertibles", "#9ecae1"),
+    "hy_bond": ("High-yield bonds", "#ff7f0e"),
+    "private_credit": ("Private credit", "#9467bd"),
+    "project_finance": ("Project finance", "#d62728"),
+    "term_loan": ("Term loans", "#8c564b"),
 }
-"""How the chart names each instrument of the ``debt`` table (others are spelt out)."""
+"""How the chart names and colours each instrument of the ``debt`` table (others are spelt
+out in grey): safer instruments in blues, the riskier ones (:data:`debt_model.RISKY`) warm."""
 
 
-def _instrument(name: object) -> str:
-    return INSTRUMENTS.get(str(name), str(name).replace("_", " ").capitalize())
+def _instrument(name: object) -> tuple[str, str]:
+    """The instrument's label and colour."""
+    return INSTRUMENTS.get(str(name), (str(name).replace("_", " ").capitalize(), "#7f7f7f"))
 
 
 def _issuance_chart(v: CreditView) -> go.Figure:
@@ -295,7 +297,8 @@ def _issuance_chart(v: CreditView) -> go.Figure:
             go.Bar(
                 x=starts,
                 y=issuance[instrument].fillna(0.0).to_numpy(),
-                name=_instrument(instrument),
+                name=_instrument(instrument)[0],
+                marker={"color": _instrument(instrument)[1]},
                 xperiod="M3",
                 xperiodalignment="middle",
                 customdata=labels,
@@ -339,7 +342,11 @@ def _stress_chart(r: Result) -> go.Figure:
     p: CreditParams = r.params  # type: ignore[assignment]
     hit = v.stress.hit()
     losers = hit.loc[hit["loss_on_claims"] > _LOSS].sort_values("loss_on_claims")
-    firms = [str(f) for f in losers.index]
+    origin = v.stress.buffer_origin
+    firms = [
+        str(f) if str(origin.get(str(f), "")).startswith("operating cash flow") else f"{f}*"
+        for f in losers.index
+    ]
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
@@ -347,6 +354,7 @@ def _stress_chart(r: Result) -> go.Figure:
             x=losers["loss_on_claims"].to_numpy(),
             orientation="h",
             name="Loss on its claims on the shocked firms",
+            marker={"color": "#d62728"},
         )
     )
     fig.add_trace(
@@ -354,7 +362,9 @@ def _stress_chart(r: Result) -> go.Figure:
             y=firms,
             x=losers["buffer"].to_numpy(),
             orientation="h",
-            name="Buffer: a year's operating cash flow",
+            name="Buffer: a year's cash flow (*: no data)"
+            if any(f.endswith("*") for f in firms)
+            else "Buffer: a year's operating cash flow",
             marker={"color": "#bbbbbb"},
         )
     )
@@ -369,7 +379,7 @@ def _stress_chart(r: Result) -> go.Figure:
     style(
         fig,
         title=title,
-        x_title="USD bn",
+        x_title="Loss or buffer (USD bn)",
         y_title="Firm",
         height=max(320, 120 + 48 * len(firms)),
     )

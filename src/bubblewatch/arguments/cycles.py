@@ -459,7 +459,7 @@ def _phase_chart(r: Result) -> go.Figure:
     else:
         title = "No shale window shares enough yearly figures with the AI cycle for a phase"
         x_title = "Shale's year"
-    style(fig, title=title, x_title=x_title, y_title="Capex growth, year on year")
+    style(fig, title=title, x_title=x_title, y_title="Capex growth, year on year", height=460)
     fig.update_yaxes(tickformat=".0%")
     _year_axis(fig)
     return fig

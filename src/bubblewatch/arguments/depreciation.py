@@ -644,8 +644,7 @@ def _benefit_chart(v: DepreciationView, p: DepreciationParams) -> go.Figure:
         fig,
         title=(
             f"Longer server lives add ${benefit:,.1f}bn ({benefit / income:.1%}) to the {scope}' "
-            "latest operating income<br>(reported lives against each one's initial life; C10 claims "
-            "~4 to ~6.5 years)"
+            "latest operating income (C10)<br>(reported lives against each one's initial life)"
             if p.company == ALL
             else f"Longer server lives add ${benefit:,.1f}bn ({benefit / income:.1%}) to "
             f"{p.company}'s latest operating income (C10)"
@@ -721,9 +720,12 @@ def _critics_chart(v: DepreciationView, critics: dep.Understatement) -> go.Figur
     style(
         fig,
         title=title
-        + f"<br>(model at {critics.true_life:g} years, capex flat: ${critics.total:,.0f}bn)",
+        + f"<br>(model at {critics.true_life:g} years, capex "
+        + ("flat" if critics.capex_growth == 0 else f"{critics.capex_growth:+.0%} a year")
+        + f": ${critics.total:,.0f}bn)",
         x_title="Servers' true life (years)",
-        y_title=f"Understated, {YEARS[0]}-{YEARS[-1] % 100:02d} (USD bn)",
+        y_title=f"USD bn, {YEARS[0]}-{YEARS[-1] % 100:02d}",
+        height=480,
     )
     return fig
 

@@ -215,8 +215,7 @@ def _split_chart(v: gdp.GdpView) -> go.Figure:
             orientation="h",
             name=f"{v.half}, BEA (SAAR, mean of quarters)",
             marker={"color": ["#1f77b4" if "IT" not in lb else "#ff7f0e" for lb in labels]},
-            text=[f"{x:.2f}" for x in values],
-            textposition="auto",
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
         )
     )
     claimed = [(label, c) for label, _, c in rows if c is not None]
@@ -338,6 +337,7 @@ def _growth_chart(v: gdp.GdpView) -> go.Figure:
         ),
         x_title="Quarter",
         y_title="Real growth over four quarters (%)",
+        height=480,
     )
     _quarter_axis(fig)
     return fig
