@@ -309,8 +309,9 @@ def _issuance_chart(v: CreditView) -> go.Figure:
     peak = total.idxmax()
     mix = v.mix
     finding = (
-        f"hyperscalers borrowed {mix.hyperscaler_ig_share:.0%} in investment-grade bonds, other "
-        f"issuers {mix.other_risky_share:.0%} in private credit, project finance or high yield (C16)"
+        f"hyperscalers borrowed {mix.hyperscaler_ig_share:.0%} in investment-grade bonds, "
+        f"other issuers {mix.other_risky_share:.0%} in private credit, project finance or "
+        "high yield (C16)"
         if mix is not None
         else f"the largest quarter was {peak.year} Q{peak.quarter}"
     )
@@ -370,7 +371,8 @@ def _stress_chart(r: Result) -> go.Figure:
     )
     beyond = [f for f, row in losers.iterrows() if 0 < row["buffer"] < row["loss_on_claims"]]
     shocks = _pays(p.shock_shares(), "pays")
-    title = f"If {shocks} of a year's obligations, {len(firms)} firms lose ${losers['loss_on_claims'].sum():,.0f}bn"
+    lost = float(losers["loss_on_claims"].sum())
+    title = f"If {shocks} of a year's obligations, {len(firms)} firms lose ${lost:,.0f}bn"
     title += (
         f";<br>{', '.join(map(str, beyond))} more than a year's operating cash flow"
         if beyond

@@ -488,11 +488,13 @@ def _free_cash_flow_chart(d: CyclesDetail) -> go.Figure:
         )
     )
     positive = int((ai >= 0).sum())
+    oil_span = span_text(int(oil.index.min()), int(oil.index.max()))
+    ai_span = span_text(int(ai.index.min()), int(ai.index.max()))
     title = (
         f"Shale producers' free cash flow was negative in {d.shale.negative_years} of {len(oil)} "
-        f"years {span_text(int(oil.index.min()), int(oil.index.max()))} (C23);<br>the hyperscalers' "
-        f"was positive in {positive} of {len(ai)} ({span_text(int(ai.index.min()), int(ai.index.max()))}), "
-        f"with capex at {d.intensity.iloc[-1]:.0%} of operating cash flow in {int(ai.index.max())}"
+        f"years {oil_span} (C23);<br>the hyperscalers' was positive in {positive} of {len(ai)} "
+        f"({ai_span}), with capex at {d.intensity.iloc[-1]:.0%} of operating cash flow in "
+        f"{int(ai.index.max())}"
     )
     style(fig, title=title, x_title="Year", y_title="Free cash flow (USD bn)")
     fig.update_layout(barmode="overlay")
@@ -541,10 +543,11 @@ def _shale_prices_chart(r: Result) -> go.Figure:
     if oil is not None:
         parts.append(f"WTI averaged ${oil:,.0f} in {span_text(lo, hi)}")
     if wellhead is not None:
+        before, after = wellhead.before, wellhead.after
         parts.append(
-            f"the wellhead break-even fell {wellhead.fall:.0%}, from ${float(wellhead.before['value']):,.0f} "
-            f"({int(wellhead.before['year'])}) to ${float(wellhead.after['value']):,.0f} "
-            f"({int(wellhead.after['year'])})"
+            f"the wellhead break-even fell {wellhead.fall:.0%}, from "
+            f"${float(before['value']):,.0f} ({int(before['year'])}) to "
+            f"${float(after['value']):,.0f} ({int(after['year'])})"
         )
     title = ";<br>".join(parts) or "Shale's oil price and break-evens"
     style(

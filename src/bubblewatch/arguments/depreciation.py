@@ -713,7 +713,7 @@ def _critics_chart(v: DepreciationView, critics: dep.Understatement) -> go.Figur
         claimed_line(fig, v.critics_figure, "Burry", f"${v.critics_figure:,.0f}bn")
         title = (
             f"The critics' ${v.critics_figure:,.0f}bn of understated depreciation in {span} needs "
-            f"servers to last about {v.critics_life:g} years"
+            f"servers to last about {v.critics_life:.1f} years"
         )
     else:
         title = f"Understated depreciation in {span} shrinks as servers last longer"

@@ -162,9 +162,10 @@ def analyze(t: Tables, p: GdpParams) -> Result:
     )
 
 
+CLAIMED_HALF = "2025H1"
 CLAIMED_SPLIT = {"gdp_growth": 2.0, "pce": 1.0, "business_investment": 1.0}
-"""The speakers' half-year split (C20): growth about 2%, about 1 pp each from consumers and
-business investment."""
+"""The speakers' split of :data:`CLAIMED_HALF` (C20): growth about 2%, about 1 pp each from
+consumers and business investment (drawn only on that half-year)."""
 
 
 def quarter_dates(periods: object) -> pd.DatetimeIndex:
@@ -189,20 +190,19 @@ def _quarter_axis(fig: go.Figure) -> None:
 def _split_chart(v: gdp.GdpView) -> go.Figure:
     """The half-year's growth, its parts and growth without IT, beside the debate's figures."""
     h, s, f = v.half_year, v.split, v.furman_recomputed
+    on_claim = v.half.upper() == CLAIMED_HALF
+    said: dict[str, float] = dict(CLAIMED_SPLIT) if on_claim else {}
+    furman_said = v.furman_published.get("growth_excluding") if on_claim else None
     rows = [
-        ("Real GDP<br>growth (%)", s["gdp_growth"], CLAIMED_SPLIT["gdp_growth"]),
-        ("Consumer<br>spending (pp)", s["pce"], CLAIMED_SPLIT["pce"]),
-        (
-            "Business<br>investment (pp)",
-            s["business_investment"],
-            CLAIMED_SPLIT["business_investment"],
-        ),
+        ("Real GDP<br>growth (%)", s["gdp_growth"], said.get("gdp_growth")),
+        ("Consumer<br>spending (pp)", s["pce"], said.get("pce")),
+        ("Business<br>investment (pp)", s["business_investment"], said.get("business_investment")),
         ("IT equipment, software,<br>data centres (pp)", float(h["ai_related"]), None),
         ("Growth without IT,<br>BEA's formula (%)", float(h["growth_excluding_ai_related"]), None),
         (
             f"Without IT, Furman's<br>arithmetic {f.start}-{f.end[-2:]} (%)",
             f.growth_excluding,
-            v.furman_published.get("growth_excluding"),
+            furman_said,
         ),
     ]
     labels = [label for label, _, _ in rows][::-1]
@@ -219,23 +219,25 @@ def _split_chart(v: gdp.GdpView) -> go.Figure:
         )
     )
     claimed = [(label, c) for label, _, c in rows if c is not None]
-    fig.add_trace(
-        go.Scatter(
-            y=[label for label, _ in claimed],
-            x=[c for _, c in claimed],
-            mode="markers",
-            marker={"symbol": "diamond", "size": 12, "color": CLAIM_COLOUR},
-            name="Claimed in the debate (C19, C20)",
-            hovertemplate="claimed: %{x:g}<extra></extra>",
+    if claimed:
+        fig.add_trace(
+            go.Scatter(
+                y=[label for label, _ in claimed],
+                x=[c for _, c in claimed],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 12, "color": CLAIM_COLOUR},
+                name="Claimed in the debate (C19, C20)",
+                hovertemplate="claimed: %{x:g}<extra></extra>",
+            )
         )
-    )
     share = float(h["ai_related"]) / s["gdp_growth"]
     style(
         fig,
         title=(
             f"{v.half}: IT added {float(h['ai_related']):.1f} pp of {s['gdp_growth']:.1f}% growth "
             f"({share:.0%}) by BEA's formula;<br>Furman's arithmetic leaves "
-            f"{f.growth_excluding:.1f}% without it, claimed {v.furman_published.get('growth_excluding', float('nan')):g}% (C19)"
+            f"{f.growth_excluding:.1f}% without it"
+            + (f", claimed {furman_said:g}% (C19)" if furman_said is not None else "")
         ),
         x_title="% or pp of growth, annual rate",
         height=440,
