@@ -432,8 +432,8 @@ def _phase_chart(r: Result) -> go.Figure:
                 x=year_dates(int(y) + shift for y in ag.index),
                 **_BY_YEAR,
                 y=ag.to_numpy(),
-                name=f"Hyperscalers' capex growth {int(ag.index.min())}-{int(ag.index.max())}, "
-                f"moved {shift:+d} years",
+                name=f"Hyperscalers' capex growth "
+                f"{span_text(int(ag.index.min()), int(ag.index.max()))}, moved {shift:+d} years",
                 mode="lines+markers",
                 customdata=[int(y) for y in ag.index],
                 hovertemplate="%{customdata}: %{y:.0%}<extra>hyperscalers</extra>",
