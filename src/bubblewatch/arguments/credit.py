@@ -19,10 +19,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from bubblewatch._assignments import parse_assignments
-from bubblewatch.arguments._financing import ASSIGNMENTS, LAYOUT, NAMES, names
+from bubblewatch.arguments._financing import ASSIGNMENTS, NAMES, names
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.charts import style
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import drawdown, market_series
 from bubblewatch.models import debt as debt_model
@@ -264,19 +265,139 @@ def analyze(t: Tables, p: CreditParams) -> Result:
     )
 
 
-def chart(r: Result) -> list[go.Figure]:
-    issuance: pd.DataFrame = r.detail.issuance
+INSTRUMENTS = {
+    "ig_bond": ("Investment grade", "#1f77b4"),
+    "convertible": ("Convertibles", "#9ecae1"),
+    "hy_bond": ("High-yield bonds", "#ff7f0e"),
+    "private_credit": ("Private credit", "#9467bd"),
+    "project_finance": ("Project finance", "#d62728"),
+    "term_loan": ("Term loans", "#8c564b"),
+}
+"""How the chart names and colours each instrument of the ``debt`` table (others are spelt
+out in grey): safer instruments in blues, the riskier ones (:data:`debt_model.RISKY`) warm."""
+
+
+def _instrument(name: object) -> tuple[str, str]:
+    """The instrument's label and colour."""
+    return INSTRUMENTS.get(str(name), (str(name).replace("_", " ").capitalize(), "#7f7f7f"))
+
+
+def _issuance_chart(v: CreditView) -> go.Figure:
+    """Debt issued each quarter by instrument, on a date axis (a bar spans its quarter)."""
+    issuance = v.issuance.sort_index()
+    quarters = pd.PeriodIndex(issuance.index, freq="Q")
+    full = pd.period_range(quarters.min(), quarters.max(), freq="Q")
+    issuance = issuance.set_axis(quarters).reindex(full)
+    starts = full.to_timestamp(how="start")
+    labels = [f"{q.year} Q{q.quarter}" for q in full]
     fig = go.Figure()
-    for instrument in issuance.columns:
-        q = issuance[instrument].dropna()
-        fig.add_trace(go.Bar(x=q.index, y=q.to_numpy(), name=str(instrument)))
-    fig.update_layout(
-        **LAYOUT,
-        height=420,
-        barmode="stack",
-        title="AI-related debt issuance by quarter and instrument (USD bn)",
+    order = sorted(issuance.columns, key=lambda c: (c in debt_model.RISKY, str(c)))
+    for instrument in order:
+        fig.add_trace(
+            go.Bar(
+                x=starts,
+                y=issuance[instrument].fillna(0.0).to_numpy(),
+                name=_instrument(instrument)[0],
+                marker={"color": _instrument(instrument)[1]},
+                xperiod="M3",
+                xperiodalignment="middle",
+                customdata=labels,
+                hovertemplate="%{customdata}: $%{y:,.1f}bn<extra>%{fullData.name}</extra>",
+            )
+        )
+    total = issuance.sum(axis=1)
+    peak = total.idxmax()
+    mix = v.mix
+    finding = (
+        f"hyperscalers borrowed {mix.hyperscaler_ig_share:.0%} in investment-grade bonds, "
+        f"other issuers {mix.other_risky_share:.0%} in private credit, project finance or "
+        "high yield (C16)"
+        if mix is not None
+        else f"the largest quarter was {peak.year} Q{peak.quarter}"
     )
-    return [fig]
+    style(
+        fig,
+        title=(
+            f"AI-related debt: ${total.sum():,.0f}bn in {len(full)} quarters, "
+            f"${total.max():,.0f}bn in {peak.year} Q{peak.quarter} alone;<br>{finding}"
+        ),
+        x_title="Quarter issued",
+        y_title="Debt raised (USD bn)",
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(
+        type="date",
+        ticklabelmode="period",
+        tickformatstops=[
+            {"dtickrange": [None, "M2"], "value": "%b %Y"},
+            {"dtickrange": ["M3", "M3"], "value": "Q%q %Y"},
+            {"dtickrange": ["M6", None], "value": "%Y"},
+        ],
+    )
+    return fig
+
+
+def _stress_chart(r: Result) -> go.Figure:
+    """Each firm's loss under the shock against its buffer (a year's operating cash flow)."""
+    v: CreditView = r.detail
+    p: CreditParams = r.params  # type: ignore[assignment]
+    hit = v.stress.hit()
+    losers = hit.loc[hit["loss_on_claims"] > _LOSS].sort_values("loss_on_claims")
+    origin = v.stress.buffer_origin
+    firms = [
+        str(f) if str(origin.get(str(f), "")).startswith("operating cash flow") else f"{f}*"
+        for f in losers.index
+    ]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=firms,
+            x=losers["loss_on_claims"].to_numpy(),
+            orientation="h",
+            name="Loss on its claims on the shocked firms",
+            marker={"color": "#d62728"},
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=firms,
+            x=losers["buffer"].to_numpy(),
+            orientation="h",
+            name="Buffer: a year's cash flow (*: no data)"
+            if any(f.endswith("*") for f in firms)
+            else "Buffer: a year's operating cash flow",
+            marker={"color": "#bbbbbb"},
+        )
+    )
+    beyond = [f for f, row in losers.iterrows() if 0 < row["buffer"] < row["loss_on_claims"]]
+    shocks = _pays(p.shock_shares(), "pays")
+    lost = float(losers["loss_on_claims"].sum())
+    title = f"If {shocks} of a year's obligations, {len(firms)} firms lose ${lost:,.0f}bn"
+    title += (
+        f";<br>{', '.join(map(str, beyond))} more than a year's operating cash flow"
+        if beyond
+        else ";<br>each less than a year's operating cash flow"
+    )
+    style(
+        fig,
+        title=title,
+        x_title="Loss or buffer (USD bn)",
+        y_title="Firm",
+        height=max(320, 120 + 48 * len(firms)),
+    )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(
+        type="log" if losers["buffer"].max() > 20 * losers["loss_on_claims"].max() else "linear"
+    )
+    return fig
+
+
+def chart(r: Result) -> list[go.Figure]:
+    """Debt issuance by quarter and instrument, and the stress run's losses against buffers."""
+    figures = [_issuance_chart(r.detail)]
+    if (r.detail.stress.hit()["loss_on_claims"] > _LOSS).any():
+        figures.append(_stress_chart(r))
+    return figures
 
 
 ARGUMENT = register(

@@ -14,17 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.charts import claimed_line, shade, style
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import claim_sources, hyperscaler_years
 from bubblewatch.models import cycles
 from bubblewatch.universe import HYPERSCALERS
-
-_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 60, "b": 40}}
 
 AI_METRICS = ["capex", "operating_cash_flow"]
 """The hyperscalers' figures the AI cycle is built from (USD bn, by fiscal year)."""
@@ -376,53 +374,198 @@ def analyze(t: Tables, p: CyclesParams) -> Result:
     )
 
 
-def chart(r: Result) -> list[go.Figure]:
+GREY = "rgba(120,120,120,0.18)"
+
+
+def year_dates(years: Any) -> list[pd.Timestamp]:
+    """Years as the first day of each (a date axis: whole years, never 2,024.5)."""
+    return [pd.Timestamp(year=int(y), month=1, day=1) for y in years]
+
+
+def year_span(first: int, last: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the start of ``first`` to the end of ``last``."""
+    return pd.Timestamp(year=first, month=1, day=1), pd.Timestamp(year=last, month=12, day=31)
+
+
+_BY_YEAR = {"xperiod": "M12", "xperiodalignment": "middle"}
+"""A point or bar placed on (and spanning) its year."""
+
+
+def _year_axis(fig: go.Figure) -> None:
+    """A date axis labelled by year, each label centred on its year; Plotly spaces the labels
+    by the width, so they never collide."""
+    fig.update_xaxes(type="date", tickformat="%Y", ticklabelmode="period", hoverformat="%Y")
+
+
+def _phase_chart(r: Result) -> go.Figure:
+    """Shale's capex growth by year and the AI cycle's, shifted onto its best-matching window,
+    beside the phase the debate placed it in."""
     d: CyclesDetail = r.detail
+    p: CyclesParams = r.params  # type: ignore[assignment]
     v = d.view
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=(
-            "Capex growth a year: AI against shale",
-            "Hyperscalers: free cash flow and capex / OCF",
-        ),
-        specs=[[{}, {"secondary_y": True}]],
-    )
+    fig = go.Figure()
     shale = v.analogs.get("shale")
     if shale is not None:
         g = shale["capex_growth"].dropna()
         fig.add_trace(
-            go.Scatter(x=g.index, y=g.to_numpy(), name="shale capex growth", mode="lines+markers"),
-            row=1,
-            col=1,
+            go.Scatter(
+                x=year_dates(g.index),
+                **_BY_YEAR,
+                y=g.to_numpy(),
+                name="Shale producers' capex growth",
+                mode="lines+markers",
+            )
         )
     ag = v.ai["capex_growth"].dropna()
-    if "shale" in v.phases:
-        shift = v.phases["shale"].best_year - int(ag.index.max())
+    ph = v.phases.get("shale")
+    claimed = span_text(p.phase_from, p.phase_to)
+    shade(
+        fig,
+        *year_span(p.phase_from, p.phase_to),
+        f"Claimed phase: shale {claimed} (C23)",
+        colour="rgba(192,57,43,0.15)",
+    )
+    if ph is not None:
+        shift = ph.best_year - int(ag.index.max())
         fig.add_trace(
             go.Scatter(
-                x=ag.index + shift,
+                x=year_dates(int(y) + shift for y in ag.index),
+                **_BY_YEAR,
                 y=ag.to_numpy(),
-                name=f"AI capex growth, shifted {shift:+d} years onto shale",
+                name=f"Hyperscalers' capex growth "
+                f"{span_text(int(ag.index.min()), int(ag.index.max()))}, moved {shift:+d} years",
                 mode="lines+markers",
-            ),
-            row=1,
-            col=1,
+                customdata=[int(y) for y in ag.index],
+                hovertemplate="%{customdata}: %{y:.0%}<extra>hyperscalers</extra>",
+            )
         )
-    fcf, intensity = d.free_cash_flow, d.intensity
+        lo, hi = ph.interval
+        shade(
+            fig,
+            *year_span(lo, hi),
+            f"{ph.level:.0%} bootstrap interval of the match",
+            colour=GREY,
+        )
+        title = (
+            f"The hyperscalers' capex growth of the last {ph.window} years best matches shale's "
+            f"{span_text(ph.best_year - ph.window + 1, ph.best_year)},<br>"
+            + (
+                f"not the claimed {claimed} ({ph.level:.0%} interval {lo}-{hi})"
+                if not lo <= (p.phase_from + p.phase_to) // 2 <= hi
+                else f"consistent with the claimed {claimed} ({ph.level:.0%} interval {lo}-{hi})"
+            )
+        )
+        x_title = f"Shale's year (hyperscalers' moved {shift:+d})"
+    else:
+        title = "No shale window shares enough yearly figures with the AI cycle for a phase"
+        x_title = "Shale's year"
+    style(fig, title=title, x_title=x_title, y_title="Capex growth, year on year", height=460)
+    fig.update_yaxes(tickformat=".0%")
+    _year_axis(fig)
+    return fig
+
+
+def _free_cash_flow_chart(d: CyclesDetail) -> go.Figure:
+    """Free cash flow by year: the five hyperscalers' against shale producers' (C23)."""
+    ai, oil = d.free_cash_flow, d.shale.free_cash_flow
+    fig = go.Figure()
     fig.add_trace(
-        go.Bar(x=fcf.index, y=fcf.to_numpy(), name="hyperscaler FCF (USD bn)"), row=1, col=2
+        go.Bar(
+            x=year_dates(oil.index),
+            **_BY_YEAR,
+            y=oil.to_numpy(),
+            name="Shale producers",
+            marker={"color": "#8c564b"},
+        )
     )
     fig.add_trace(
-        go.Scatter(
-            x=intensity.index, y=intensity.to_numpy(), name="capex / OCF", mode="lines+markers"
-        ),
-        row=1,
-        col=2,
-        secondary_y=True,
+        go.Bar(
+            x=year_dates(ai.index),
+            **_BY_YEAR,
+            y=ai.to_numpy(),
+            name="Five hyperscalers",
+            marker={"color": "#1f77b4"},
+        )
     )
-    fig.update_layout(**_LAYOUT, height=440)
-    return [fig]
+    positive = int((ai >= 0).sum())
+    oil_span = span_text(int(oil.index.min()), int(oil.index.max()))
+    ai_span = span_text(int(ai.index.min()), int(ai.index.max()))
+    title = (
+        f"Shale producers' free cash flow was negative in {d.shale.negative_years} of {len(oil)} "
+        f"years {oil_span} (C23);<br>the hyperscalers' was positive in {positive} of {len(ai)} "
+        f"({ai_span}), with capex at {d.intensity.iloc[-1]:.0%} of operating cash flow in "
+        f"{int(ai.index.max())}"
+    )
+    style(fig, title=title, x_title="Year", y_title="Free cash flow (USD bn)")
+    fig.update_layout(barmode="overlay")
+    _year_axis(fig)
+    return fig
+
+
+def _shale_prices_chart(r: Result) -> go.Figure:
+    """WTI and shale break-evens by year, the price war and the debate's figures (C23, C24)."""
+    d: CyclesDetail = r.detail
+    p: CyclesParams = r.params  # type: ignore[assignment]
+    fig = go.Figure()
+    for metric, name, mode in (
+        ("wti_price", "WTI, yearly average", "lines+markers"),
+        ("breakeven_wellhead", "Wellhead break-even", "markers"),
+        ("breakeven_new_well", "New-well break-even", "lines+markers"),
+    ):
+        rows = d.records[("shale", metric)]
+        if len(rows):
+            fig.add_trace(
+                go.Scatter(
+                    x=year_dates(rows["year"]),
+                    **_BY_YEAR,
+                    y=rows["value"].astype(float).to_numpy(),
+                    name=name,
+                    mode=mode,
+                    marker={"size": 9},
+                )
+            )
+    shade(
+        fig, *year_span(p.price_war, p.price_war), f"Saudi price war ({p.price_war})", colour=GREY
+    )
+    claimed_line(fig, 100.0, "C23, C24", "oil, break-even ~$100")
+    fig.add_hrect(
+        y0=30,
+        y1=40,
+        fillcolor="rgba(192,57,43,0.12)",
+        line_width=0,
+        layer="below",
+        name="Claimed: break-even $30-40 (C24)",
+        showlegend=True,
+    )
+    oil, wellhead = d.shale.oil_mean, d.shale.wellhead
+    lo, hi = d.shale.oil_years
+    parts = []
+    if oil is not None:
+        parts.append(f"WTI averaged ${oil:,.0f} in {span_text(lo, hi)}")
+    if wellhead is not None:
+        before, after = wellhead.before, wellhead.after
+        parts.append(
+            f"the wellhead break-even fell {wellhead.fall:.0%}, from "
+            f"${float(before['value']):,.0f} ({int(before['year'])}) to "
+            f"${float(after['value']):,.0f} ({int(after['year'])})"
+        )
+    title = ";<br>".join(parts) or "Shale's oil price and break-evens"
+    style(
+        fig,
+        title=title[0].upper() + title[1:],
+        x_title="Year",
+        y_title="USD per barrel",
+        height=480,
+    )
+    fig.update_yaxes(rangemode="tozero")
+    _year_axis(fig)
+    return fig
+
+
+def chart(r: Result) -> list[go.Figure]:
+    """The AI cycle's phase on shale, free cash flow against shale's, and shale's prices."""
+    d: CyclesDetail = r.detail
+    return [_phase_chart(r), _free_cash_flow_chart(d), _shale_prices_chart(r)]
 
 
 ARGUMENT = register(

@@ -15,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.charts import CLAIM_COLOUR, REFERENCE_COLOUR, claimed_line, style
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import depreciation as dep
 from bubblewatch.models.depreciation.critics import (
@@ -148,6 +148,8 @@ class DepreciationView:
     fleet_assumptions: Mapping[str, Assumption]
     absent: tuple[str, ...] = ()
     """What the store lacks for the parts left out."""
+    critics_figure: float = float("nan")
+    """The critics' understated depreciation (USD bn; NaN without it in the estimates)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -155,6 +157,7 @@ class DepreciationView:
             "disclosed_effects": None if self.disclosed is None else self.disclosed.to_dict(),
             "critics": None if self.critics is None else self.critics.to_dict(),
             "critics_life_years": self.critics_life,
+            "critics_figure_usd_bn": self.critics_figure,
             "rent_trend": self.trend.to_dict(),
             "accelerator": {path: life.to_dict() for path, life in self.gpu.items()},
             "fleet": self.fleet.to_dict(),
@@ -211,7 +214,7 @@ def _model(t: Tables, p: DepreciationParams) -> DepreciationView:
     inputs: dict[str, dep.CompanyInputs] = {}
     results: dict[str, dep.ProfitSensitivity] = {}
     check = critics = None
-    implied = float("nan")
+    implied = figure = float("nan")
     if not absent:
         inputs = dep.hyperscaler_inputs(financials, lives_table)
         chosen = {c: inputs[c] for c in p.companies}
@@ -230,6 +233,7 @@ def _model(t: Tables, p: DepreciationParams) -> DepreciationView:
             )
             burry = _estimate(t["estimates"].set_index("estimate_id"), CRITICS_ESTIMATE)
             if burry is not None:
+                figure = float(burry["value"])
                 implied = life_for_total(
                     financials,
                     inputs,
@@ -259,6 +263,7 @@ def _model(t: Tables, p: DepreciationParams) -> DepreciationView:
         simulate(scenario),
         fleet_inputs,
         absent,
+        figure,
     )
 
 
@@ -615,85 +620,219 @@ def _model_assumptions(p: DepreciationParams, burry: pd.Series | None) -> pd.Dat
     )
 
 
-def _profit_panels(fig: go.Figure, v: DepreciationView, p: DepreciationParams) -> None:
-    """Operating income under each life, summed over the companies; disclosed vs estimated."""
-    frames = [s.table.dropna(subset=["operating_income"]) for s in v.companies.values()]
-    common = sorted(set.intersection(*[{d.year for d in f.index} for f in frames]))
-    lines = [("operating_income", "reported lives")]
-    lines += [(f"operating_income_{life:g}y", f"{life:g}-year") for life in p.lives]
-    for column, name in lines:
-        totals = [
-            sum(float(f.loc[[d for d in f.index if d.year == y], column].iloc[0]) for f in frames)
-            for y in common
-        ]
-        fig.add_trace(go.Scatter(x=common, y=totals, name=name, legendgroup="oi"), row=1, col=1)
-    if v.disclosed is None:
-        return
-    tab = v.disclosed.table
-    labels = tab["change_id"] + " " + tab["basis"].str[0]
-    fig.add_trace(go.Bar(x=labels, y=tab["disclosed_usd_bn"], name="disclosed"), row=1, col=2)
-    fig.add_trace(go.Bar(x=labels, y=tab["estimate_usd_bn"], name="engine"), row=1, col=2)
-
-
-def chart(r: Result) -> list[go.Figure]:
-    v: DepreciationView = r.detail
-    p: DepreciationParams = r.params  # type: ignore[assignment]
+def _benefit_chart(v: DepreciationView, p: DepreciationParams) -> go.Figure:
+    """Operating income the life changes add, by company and fiscal year (reported lives
+    against each company's initial life), stacked."""
+    fig = go.Figure()
+    benefit = income = 0.0
+    for company, sens in v.companies.items():
+        table = sens.table.dropna(subset=["operating_income"])
+        years = [int(str(period).removeprefix("FY")) for period in table["period"]]
+        fig.add_trace(
+            go.Bar(
+                x=years,
+                y=table["life_change_benefit"].to_numpy(),
+                name=company,
+                customdata=table["period"].astype(str).to_list(),
+                hovertemplate="%{customdata}: $%{y:,.1f}bn<extra>%{fullData.name}</extra>",
+            )
+        )
+        benefit += float(table["life_change_benefit"].iloc[-1])
+        income += float(table["operating_income"].iloc[-1])
     scope = f"{_words(len(v.companies))} hyperscalers" if p.company == ALL else p.company
-    fig = make_subplots(
-        rows=2,
-        cols=2,
-        subplot_titles=(
-            f"Operating income, {scope} (USD bn)",
-            "Disclosed vs estimated life-change effects (USD bn)",
-            "H100: share of value left, economic vs straight-line",
-            "H100 on-demand rent (USD per GPU-hour)",
+    style(
+        fig,
+        title=(
+            f"Longer server lives add ${benefit:,.1f}bn ({benefit / income:.1%}) to the {scope}' "
+            "latest operating income (C10)<br>(reported lives against each one's initial life)"
+            if p.company == ALL
+            else f"Longer server lives add ${benefit:,.1f}bn ({benefit / income:.1%}) to "
+            f"{p.company}'s latest operating income (C10)"
         ),
-        vertical_spacing=0.14,
+        x_title="Fiscal year",
+        y_title="Operating income added (USD bn)",
     )
-    if v.disclosed is not None:
-        _profit_panels(fig, v, p)
+    fig.update_layout(barmode="relative")
+    fig.update_xaxes(tickformat="d", dtick=1 if len({x for t in fig.data for x in t.x}) <= 8 else 2)
+    return fig
+
+
+def _disclosed_chart(check: dep.DisclosureCheck) -> go.Figure:
+    """Every disclosed life-change effect beside the engine's estimate of it."""
+    tab = check.table.iloc[::-1]
+    labels = [
+        f"{row.company} {row.period}<br>{row.old_years:g} → {row.new_years:g} years, {row.basis}"
+        for row in tab.itertuples()
+    ]
+    fig = go.Figure()
+    for column, name, colour in (
+        ("disclosed_usd_bn", "Disclosed in the filing", "#7f7f7f"),
+        ("estimate_usd_bn", "Engine's estimate", "#1f77b4"),
+    ):
+        fig.add_trace(
+            go.Bar(
+                y=labels,
+                x=tab[column].to_numpy(),
+                orientation="h",
+                name=name,
+                marker={"color": colour},
+            )
+        )
+    within = int((check.table["relative_error"].abs() <= TOLERANCE).sum())
+    style(
+        fig,
+        title=(
+            f"The engine estimates {within} of {len(check.table)} disclosed life-change effects "
+            f"within {TOLERANCE:.0%}"
+        ),
+        x_title="Effect on profit (USD bn, pre-tax)",
+        y_title="Life change",
+        height=200 + 40 * len(labels),
+    )
+    fig.update_layout(barmode="group", legend={"y": -90 / fig.layout.height})
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def _critics_chart(v: DepreciationView, critics: dep.Understatement) -> go.Figure:
+    """The critics' understated depreciation rebuilt for each true server life and capex
+    path, against their figure."""
+    grid = critics.grid
+    fig = go.Figure()
+    for growth in grid.columns:
+        fig.add_trace(
+            go.Scatter(
+                x=grid.index.to_numpy(),
+                y=grid[growth].to_numpy(),
+                name=f"Capex {float(growth):+.0%} a year",
+                mode="lines+markers",
+            )
+        )
+    span = f"{YEARS[0]}-{YEARS[-1]}"
+    if pd.notna(v.critics_figure):
+        claimed_line(fig, v.critics_figure, "Burry", f"${v.critics_figure:,.0f}bn")
+        title = (
+            f"The critics' ${v.critics_figure:,.0f}bn of understated depreciation in {span} needs "
+            f"servers to last about {v.critics_life:.1f} years"
+        )
+    else:
+        title = f"Understated depreciation in {span} shrinks as servers last longer"
+    style(
+        fig,
+        title=title
+        + f"<br>(model at {critics.true_life:g} years, capex "
+        + ("flat" if critics.capex_growth == 0 else f"{critics.capex_growth:+.0%} a year")
+        + f": ${critics.total:,.0f}bn)",
+        x_title="Servers' true life (years)",
+        y_title=f"USD bn, {YEARS[0]}-{YEARS[-1] % 100:02d}",
+        height=480,
+    )
+    return fig
+
+
+def _value_chart(v: DepreciationView, p: DepreciationParams) -> go.Figure:
+    """An H100's value in use under each rent path against straight-line book values."""
+    fig = go.Figure()
     for name, life in v.gpu.items():
         fig.add_trace(
             go.Scatter(
-                x=life.table.index,
-                y=life.table["economic_book_share"],
-                name=f"economic, {name} rents",
-            ),
-            row=2,
-            col=1,
+                x=life.table.index.to_numpy(),
+                y=life.table["economic_book_share"].to_numpy(),
+                name=f"Value in use, {name} rents",
+                mode="lines",
+                line={"width": 3},
+            )
         )
     table = v.gpu[PRICE_PATHS[0]].table
+    notes = {4.0: " (C10: old life)", 6.0: " (C10: booked now)"}
     for years in STRAIGHT_LINES:
         fig.add_trace(
             go.Scatter(
-                x=table.index,
-                y=table[f"straight_line_{years:g}y"],
-                name=f"straight-line {years:g}y",
-                line={"dash": "dot"},
-            ),
-            row=2,
-            col=1,
+                x=table.index.to_numpy(),
+                y=table[f"straight_line_{years:g}y"].to_numpy(),
+                name=f"{years:g}-year straight line{notes.get(float(years), '')}",
+                mode="lines",
+                line={
+                    "dash": "dot" if years in notes else "dash",
+                    "color": CLAIM_COLOUR if years == p.book_life else REFERENCE_COLOUR,
+                },
+            )
         )
+    matched = [life.matched_straight_line_life for life in v.gpu.values()]
+    style(
+        fig,
+        title=(
+            f"An H100's value in use falls like a {min(matched):g}- to {max(matched):g}-year "
+            f"straight line across rent paths;<br>the booked {p.book_life:g} years "
+            + (
+                "lies inside that range"
+                if min(matched) <= p.book_life <= max(matched)
+                else "lies outside that range"
+            )
+        ),
+        x_title="Year of the GPU's life",
+        y_title="Share of its value left",
+        height=480,
+    )
+    fig.update_yaxes(tickformat=".0%")
+    fig.update_xaxes(dtick=1)
+    return fig
+
+
+def _rent_chart(v: DepreciationView) -> go.Figure:
+    """H100 on-demand rent quotes, their log-linear trend and the claim that rent held (C12)."""
+    trend = v.trend
+    fig = go.Figure()
     fig.add_trace(
         go.Scatter(
             x=v.quotes["date"],
             y=v.quotes["value"],
             mode="markers",
-            name="H100 quotes",
+            name="On-demand quotes",
             text=v.quotes["provider"],
-        ),
-        row=2,
-        col=2,
+            hovertemplate="%{text}, %{x|%b %Y}: $%{y:.2f}<extra></extra>",
+        )
     )
-    dates = pd.date_range(v.trend.first, v.trend.last, freq="MS")
+    dates = pd.date_range(trend.first, trend.last, freq="MS")
     fig.add_trace(
-        go.Scatter(x=dates, y=[v.trend.price_at(d) for d in dates], name="log-linear trend"),
-        row=2,
-        col=2,
+        go.Scatter(
+            x=dates,
+            y=[trend.price_at(d) for d in dates],
+            name=f"Log-linear trend ({trend.yearly_change:+.0%} a year)",
+            mode="lines",
+        )
     )
-    fig.update_layout(template="plotly_white", height=900, barmode="group")
-    fig.update_yaxes(tickformat=".0%", row=2, col=1)
-    return [fig]
+    start = trend.price_at(trend.first)
+    claimed_line(fig, start, "C12", f"rent stable at ${start:.2f}")
+    held = abs(trend.yearly_change) < 0.05
+    style(
+        fig,
+        title=(
+            f"H100 rent {'held' if held else 'fell'} {abs(trend.yearly_change):.0%} a year over "
+            f"{trend.quotes} quotes, {trend.first:%b %Y} to {trend.last:%b %Y}"
+            + ("" if held else ", not stable as claimed (C12)")
+        ),
+        x_title="Date quoted",
+        y_title="USD per GPU-hour",
+    )
+    fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def chart(r: Result) -> list[go.Figure]:
+    """One figure per question: the profit the life changes add, the engine against the
+    filings, the critics' figure, an H100's value in use and its rent."""
+    v: DepreciationView = r.detail
+    p: DepreciationParams = r.params  # type: ignore[assignment]
+    figures = []
+    if v.companies:
+        figures.append(_benefit_chart(v, p))
+    if v.disclosed is not None:
+        figures.append(_disclosed_chart(v.disclosed))
+    if v.critics is not None:
+        figures.append(_critics_chart(v, v.critics))
+    figures += [_value_chart(v, p), _rent_chart(v)]
+    return figures
 
 
 ARGUMENT = register(

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.charts import CLAIM_COLOUR, claimed_line, reference_line, shade, style
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import gdp
-
-_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 60, "b": 40}}
 
 
 @dataclass(frozen=True)
@@ -163,41 +162,193 @@ def analyze(t: Tables, p: GdpParams) -> Result:
     )
 
 
-def chart(r: Result) -> list[go.Figure]:
-    v: gdp.GdpView = r.detail
-    c, yoy = v.contributions, v.yoy
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=(
-            "IT contributions to real GDP growth (pp, SAAR)",
-            "Real IT investment, growth over four quarters (%)",
-        ),
+CLAIMED_HALF = "2025H1"
+CLAIMED_SPLIT = {"gdp_growth": 2.0, "pce": 1.0, "business_investment": 1.0}
+"""The speakers' split of :data:`CLAIMED_HALF` (C20): growth about 2%, about 1 pp each from
+consumers and business investment (drawn only on that half-year)."""
+
+
+def quarter_dates(periods: object) -> pd.DatetimeIndex:
+    """``2025Q2``-style labels as the first day of each quarter (a real, ordered date axis)."""
+    return pd.PeriodIndex(pd.Index(periods).astype(str), freq="Q").to_timestamp(how="start")
+
+
+def _quarter_axis(fig: go.Figure) -> None:
+    """A date axis whose labels read as quarters or years, never colliding (Plotly picks the
+    tick spacing from the width; each label is centred on its period)."""
+    fig.update_xaxes(
+        type="date",
+        ticklabelmode="period",
+        tickformatstops=[
+            {"dtickrange": [None, "M2"], "value": "%b %Y"},
+            {"dtickrange": ["M3", "M3"], "value": "Q%q %Y"},
+            {"dtickrange": ["M6", None], "value": "%Y"},
+        ],
     )
+
+
+def _split_chart(v: gdp.GdpView) -> go.Figure:
+    """The half-year's growth, its parts and growth without IT, beside the debate's figures."""
+    h, s, f = v.half_year, v.split, v.furman_recomputed
+    on_claim = v.half.upper() == CLAIMED_HALF
+    said: dict[str, float] = dict(CLAIMED_SPLIT) if on_claim else {}
+    furman_said = v.furman_published.get("growth_excluding") if on_claim else None
+    rows = [
+        ("Real GDP<br>growth (%)", s["gdp_growth"], said.get("gdp_growth")),
+        ("Consumer<br>spending (pp)", s["pce"], said.get("pce")),
+        ("Business<br>investment (pp)", s["business_investment"], said.get("business_investment")),
+        ("IT equipment, software,<br>data centres (pp)", float(h["ai_related"]), None),
+        ("Growth without IT,<br>BEA's formula (%)", float(h["growth_excluding_ai_related"]), None),
+        (
+            f"Without IT, Furman's<br>arithmetic {f.start}-{f.end[-2:]} (%)",
+            f.growth_excluding,
+            furman_said,
+        ),
+    ]
+    labels = [label for label, _, _ in rows][::-1]
+    values = [value for _, value, _ in rows][::-1]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=values,
+            orientation="h",
+            name=f"{v.half}, BEA (SAAR, mean of quarters)",
+            marker={"color": ["#1f77b4" if "IT" not in lb else "#ff7f0e" for lb in labels]},
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )
+    claimed = [(label, c) for label, _, c in rows if c is not None]
+    if claimed:
+        fig.add_trace(
+            go.Scatter(
+                y=[label for label, _ in claimed],
+                x=[c for _, c in claimed],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 12, "color": CLAIM_COLOUR},
+                name="Claimed in the debate (C19, C20)",
+                hovertemplate="claimed: %{x:g}<extra></extra>",
+            )
+        )
+    share = float(h["ai_related"]) / s["gdp_growth"]
+    style(
+        fig,
+        title=(
+            f"{v.half}: IT added {float(h['ai_related']):.1f} pp of {s['gdp_growth']:.1f}% growth "
+            f"({share:.0%}) by BEA's formula;<br>Furman's arithmetic leaves "
+            f"{f.growth_excluding:.1f}% without it"
+            + (f", claimed {furman_said:g}% (C19)" if furman_said is not None else "")
+        ),
+        x_title="% or pp of growth, annual rate",
+        height=440,
+    )
+    fig.update_yaxes(title_text=f"Figure, {v.half}")
+    return fig
+
+
+def _contributions_chart(v: gdp.GdpView) -> go.Figure:
+    """IT's contributions to growth quarter by quarter, stacked, under real GDP growth."""
+    c = v.contributions
+    dates = quarter_dates(c.index)
+    fig = go.Figure()
     for col, label in gdp.IT_PARTS.items():
-        fig.add_trace(go.Bar(x=c.index, y=c[col], name=label), row=1, col=1)
+        fig.add_trace(
+            go.Bar(
+                x=dates,
+                y=c[col].to_numpy(),
+                name=label[0].upper() + label[1:],
+                xperiod="M3",
+                xperiodalignment="middle",
+                customdata=list(c.index),
+                hovertemplate="%{customdata}: %{y:.2f} pp<extra>%{fullData.name}</extra>",
+            )
+        )
     fig.add_trace(
         go.Scatter(
-            x=c.index,
-            y=c["gdp_growth"],
-            name="real GDP growth",
+            x=dates,
+            y=c["gdp_growth"].to_numpy(),
+            name="Real GDP growth (%)",
             mode="lines+markers",
             line={"color": "black"},
-        ),
-        row=1,
-        col=1,
+            xperiod="M3",
+            xperiodalignment="middle",
+        )
     )
+    latest = c.index[-1]
+    ai, growth = float(c.loc[latest, "ai_related"]), float(c.loc[latest, "gdp_growth"])
+    part = "more than all" if ai > growth > 0 else f"{ai / growth:.0%}"
+    above = c.loc[c["ai_related"] >= ai].index
+    style(
+        fig,
+        title=(
+            f"In {latest} IT added {ai:.1f} pp, {part} of {growth:.1f}% growth;<br>"
+            f"{len(above)} of {len(c)} quarters since {c.index[0]} saw as much"
+        ),
+        x_title="Quarter",
+        y_title="Percent / pp of growth, annual rate",
+    )
+    fig.update_layout(barmode="relative")
+    _quarter_axis(fig)
+    return fig
+
+
+def _growth_chart(v: gdp.GdpView) -> go.Figure:
+    """Real IT investment's growth over four quarters, the 20% line the debate draws, the
+    stretches above it and the 1995-2000 average."""
+    yoy = v.yoy
+    fig = go.Figure()
     for col, label in (
-        ("ipe_and_software", "equipment + software"),
-        ("info_processing_equipment", "equipment alone"),
+        ("ipe_and_software", "IT equipment and software"),
+        ("info_processing_equipment", "IT equipment alone"),
     ):
         ser = yoy[col].dropna()
         fig.add_trace(
-            go.Scatter(x=ser.index, y=ser.to_numpy(), name=label, mode="lines"), row=1, col=2
+            go.Scatter(
+                x=quarter_dates(ser.index),
+                y=ser.to_numpy(),
+                name=label,
+                mode="lines",
+                xperiod="M3",
+                xperiodalignment="middle",
+                customdata=list(ser.index),
+                hovertemplate="%{customdata}: %{y:.1f}%<extra>%{fullData.name}</extra>",
+            )
         )
-    fig.add_hline(y=gdp.RUN_THRESHOLD, line_dash="dot", line_color="red", row=1, col=2)
-    fig.update_layout(**_LAYOUT, height=440, barmode="relative")
-    return [fig]
+    claimed_line(fig, gdp.RUN_THRESHOLD, "C21", f"~{gdp.RUN_THRESHOLD:g}% a year")
+    then = v.then.loc[v.then["series"] == "it_real_growth_avg_1995_2000"]
+    if len(then):
+        reference_line(
+            fig,
+            float(then["value"].iloc[0]),
+            f"1995-2000 average ({float(then['value'].iloc[0]):g}%)",
+        )
+    runs = v.runs_now.loc[v.runs_now["series"] == "info_processing_equipment"]
+    for i, run in enumerate(runs.itertuples()):
+        first = quarter_dates([run.first])[0]
+        last = quarter_dates([run.last])[0] + pd.offsets.QuarterEnd(0)
+        shade(fig, first, last, f"Equipment up {gdp.RUN_THRESHOLD:g}%+", showlegend=i == 0)
+    both = yoy["ipe_and_software"].dropna()
+    spans = ", ".join(f"{a}-{b}" for a, b in zip(runs["first"], runs["last"], strict=True))
+    style(
+        fig,
+        title=(
+            f"Real IT equipment grew {gdp.RUN_THRESHOLD:g}%+ over four quarters in {len(runs)} "
+            f"stretch{'es' if len(runs) != 1 else ''} since {both.index[0][:4]}"
+            + (f" ({spans})" if spans else "")
+            + f";<br>equipment and software {both.iloc[-1]:.0f}% in {both.index[-1]}"
+        ),
+        x_title="Quarter",
+        y_title="Real growth over four quarters (%)",
+        height=480,
+    )
+    _quarter_axis(fig)
+    return fig
+
+
+def chart(r: Result) -> list[go.Figure]:
+    """The half-year split against the debate, IT's quarterly contributions, IT's growth."""
+    v: gdp.GdpView = r.detail
+    return [_split_chart(v), _contributions_chart(v), _growth_chart(v)]
 
 
 ARGUMENT = register(
