@@ -85,7 +85,7 @@ def test_each_engine_runs_once_per_series_and_the_chart_runs_none(
         "daily_inputs": 1,
     }
     calls.clear()
-    assert len(markets.chart(result)) == 5
+    assert len(markets.chart(result)) == 6
     assert not calls
 
 
@@ -94,7 +94,7 @@ def test_chart_shades_the_episodes_as_add_vrect_does_and_names_them(
 ) -> None:
     result: Result = markets.analyze(tables, FAST)
     view: markets.MarketsView = result.detail
-    fig = markets.chart(result)[3]
+    fig = markets.chart(result)[4]
     assert fig.layout.shapes, "the shipped series have dated episodes"
     reference = go.Figure(fig)
     reference.layout.shapes = ()
@@ -123,8 +123,8 @@ def test_knobs_choose_the_series_and_the_level(tables: dict[str, Any]) -> None:
     assert gsadf.note.startswith(f"90% critical value {view.psy[0].cv.gsadf['90%']:.2f}")
     assert "rejects a random walk at 10% for" in result.reading
     figs = markets.chart(result)
-    assert [a.text for a in figs[3].layout.annotations] == ["S&P 500 price/dividend, monthly"]
-    daily = [t.name for t in figs[4].data if "daily closes" in str(t.name)]
+    assert [a.text for a in figs[4].layout.annotations] == ["S&P 500 price/dividend, monthly"]
+    daily = [t.name for t in figs[5].data if "daily closes" in str(t.name)]
     assert len(daily) == 1 and daily[0].startswith("AI basket")
 
 
@@ -148,8 +148,20 @@ def test_the_2000_episode_reads_as_a_bubble_beside_todays_reading(tables: dict[s
     saved = view.to_dict()["lppls_history"]
     assert saved["now"] == {"date": now_on.date().isoformat(), "positive": now}
     assert saved["episode_high"]["positive"] == high
-    label = "LPPLS positive-bubble confidence, NASDAQ Composite month-end closes"
-    assert result.figure(f"{label}, highest of 1997-2001").value == high
+    label = "LPPLS positive-bubble confidence, NASDAQ Composite month-end"
+    assert result.figure(f"{label}, 1997-2001 high").value == high
     assert result.figure(f"{label} ({now_on:%b %Y})").value == now
-    title = markets.chart(result)[4].layout.title.text
+    title = markets.chart(result)[5].layout.title.text
     assert f"{high:.0%} in {high_on:%b %Y}" in title and f"{now:.0%} in {now_on:%b %Y}" in title
+
+
+def test_the_claimed_forward_pe_is_drawn_beside_the_cited_figures(tables: dict[str, Any]) -> None:
+    result = markets.analyze(tables, FAST)
+    view: markets.MarketsView = result.detail
+    assert [value for _text, value in view.claimed_pe] == [28.0, 26.0]  # C02: peak, now
+    fig = markets.chart(result)[3]
+    claimed = [(s.name, s.y0) for s in fig.layout.shapes]
+    assert claimed == [(f"Claimed: {text} (C02)", value) for text, value in view.claimed_pe]
+    cited = fig.data[0]
+    assert list(cited.y) == list(view.context.forward_pe["value"])
+    assert f"{cited.y[-1]:.1f}x" in fig.layout.title.text

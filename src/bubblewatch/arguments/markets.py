@@ -33,7 +33,13 @@ from bubblewatch import engine_cache
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
-from bubblewatch.charts import REFERENCE_COLOUR, reference_line, style
+from bubblewatch.charts import (
+    CLAIM_COLOUR,
+    REFERENCE_COLOUR,
+    claimed_line,
+    reference_line,
+    style,
+)
 from bubblewatch.detect import lppls, psy, runup
 from bubblewatch.detect.lppls.space import FILTER_SETS
 from bubblewatch.detect.psy.result import episode_spans, plot_x
@@ -284,6 +290,8 @@ class MarketsView:
     level: str
     """The PSY critical-value column used (``"95%"``)."""
     rule: str
+    claimed_pe: tuple[tuple[str, float], ...] = ()
+    """The Nasdaq-100 forward P/E figures the debate claims (C02): their wording and value."""
 
     @property
     def explosive(self) -> tuple[PsyPanel, ...]:
@@ -421,12 +429,17 @@ def _lppls_history(nasdaq: pd.Series, sources: tuple[str, ...], p: MarketsParams
     return LpplsHistory(mk.COMPOSITE, episode, recent, sources)
 
 
-def _claimed_text(claims: pd.DataFrame, claim_id: str, unit: str, suffix: str) -> str:
-    """The figures a claim states in ``unit``, as the claims table words them (``~28x, ~26x``)."""
+def _claimed(claims: pd.DataFrame, claim_id: str, unit: str) -> list[Any]:
+    """The quantities a claim states in ``unit``, in the order the claims table gives them."""
     from bubblewatch.claims.claimed import parse
 
     rows = claims.loc[claims["claim_id"] == claim_id, "figures"].dropna()
-    quantities = [q for text in rows for q in parse(str(text)) if q.unit == unit]
+    return [q for text in rows for q in parse(str(text)) if q.unit == unit]
+
+
+def _claimed_text(claims: pd.DataFrame, claim_id: str, unit: str, suffix: str) -> str:
+    """The figures a claim states in ``unit``, as the claims table words them (``~28x, ~26x``)."""
+    quantities = _claimed(claims, claim_id, unit)
     return ", ".join(f"{'~' if q.approximate else ''}{q.value:g}{suffix}" for q in quantities)
 
 
@@ -573,20 +586,20 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
     lo, hi, _step = MONTHLY_WINDOWS
     figures += (
         KeyFigure(
-            f"LPPLS positive-bubble confidence, NASDAQ Composite month-end closes, highest "
-            f"of 1997-2001 ({high_on:%b %Y})",
+            f"LPPLS positive-bubble confidence, NASDAQ Composite month-end, 1997-2001 high "
+            f"({high_on:%b %Y})",
             high,
             "share",
             (nsrc,),
-            note=f"the Composite's month-end close peaked in {peak_on:%b %Y}; "
-            f"windows of {lo}-{hi} months",
+            note=f"on month-end closes, windows of {lo}-{hi} months; the Composite's "
+            f"month-end close peaked in {peak_on:%b %Y}",
         ),
         KeyFigure(
-            f"LPPLS positive-bubble confidence, NASDAQ Composite month-end closes ({now_on:%b %Y})",
+            f"LPPLS positive-bubble confidence, NASDAQ Composite month-end ({now_on:%b %Y})",
             now,
             "share",
             (nsrc,),
-            note="the settings read across 1997-2001",
+            note="on month-end closes, with the settings read across 1997-2001",
         ),
     )
     view = MarketsView(
@@ -602,6 +615,7 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
         lppls_history=hist,
         level=level,
         rule=p.psy_rule,
+        claimed_pe=tuple((q.text, float(q.value)) for q in _claimed(claims, "C02", "x")),
     )
     explosive, live = view.explosive, [q.label for q in view.live]
     q_state = "at a new high" if qdd >= 0 else f"{-qdd:.0%} below its high"
@@ -808,9 +822,38 @@ def _cape_figure(v: MarketsView) -> go.Figure:
         f"{cape.index[0]:%Y}: {_versus(now, p21)} its {d21:%Y} peak, {_versus(now, p00)} "
         f"its {d00:%Y} peak",
         x_title="Month",
-        y_title="CAPE (price / 10-year average real earnings)",
+        y_title="Cyclically adjusted P/E (x)",
         height=460,
     )
+
+
+def _forward_pe_figure(v: MarketsView) -> go.Figure:
+    """The cited Nasdaq-100 forward P/E figures beside the debate's claimed ones (C02)."""
+    fpe = v.context.forward_pe
+    fig = go.Figure(
+        go.Scatter(
+            x=pd.DatetimeIndex(fpe["date"]),
+            y=fpe["value"].to_numpy(dtype=float),
+            mode="markers",
+            marker={"size": 10, "color": SERIES_COLOURS[0]},
+            name="Nasdaq-100 forward P/E, cited figures",
+        )
+    )
+    for k, (text, value) in enumerate(v.claimed_pe):
+        if k == 0:
+            claimed_line(fig, value, "C02", text)
+        else:  # same colour as the first claimed figure, another dash to tell them apart
+            reference_line(fig, value, f"Claimed: {text} (C02)", colour=CLAIM_COLOUR, dash="dash")
+    first, last = fpe.iloc[0], fpe.iloc[-1]
+    title = (
+        f"Cited Nasdaq-100 forward P/E: {last['value']:.1f}x on {last['date']:%d %b %Y}, "
+        f"{_versus(float(last['value']), float(first['value']))} the {first['value']:.1f}x of "
+        f"{first['date']:%b %Y}"
+    )
+    values = [*fpe["value"].astype(float), *(value for _text, value in v.claimed_pe)]
+    style(fig, title=title, x_title="Date cited", y_title="Forward P/E (x)", height=400)
+    fig.update_yaxes(range=[min(values) - 1.0, max(values) + 1.0])
+    return fig
 
 
 def _psy_figure(v: MarketsView) -> go.Figure:
@@ -1004,13 +1047,14 @@ def _lppls_figure(v: MarketsView) -> go.Figure:
 
 
 def chart(r: Result) -> list[go.Figure]:
-    """The Composite's closes; drawdowns; CAPE since 1881; the PSY test by series; the LPPLS
-    indicator across the 2000 episode and now."""
+    """The Composite's closes; drawdowns; CAPE since 1880; cited and claimed forward P/E; the
+    PSY test by series; the LPPLS indicator across the 2000 episode and now."""
     v: MarketsView = r.detail
     return [
         _price_figure(v),
         _drawdown_figure(v),
         _cape_figure(v),
+        _forward_pe_figure(v),
         _psy_figure(v),
         _lppls_figure(v),
     ]
