@@ -10,7 +10,13 @@ over the most recent year of end dates.
 
 The indicator's windows step by 25 trading days (the paper steps by 5; the coarser step keeps the
 report fast and reads the same share of qualified windows to within a few points) and its end
-dates by 10. Each engine runs once per series; the chart draws from the result's detail.
+dates by 10. Each engine runs once per series; the charts draw from the result's detail.
+
+The shipped daily closes start in 2021, so the indicator's reading of the 2000 bubble is taken
+on the Composite's month-end closes (from 1971): the same filters (Sornette et al. 2015 by default),
+whose conditions are fractions of the window span and so hold for any sampling, over windows of 20 to
+60 months at every month-end of 1997-2001, and over the latest 24 month-ends with the same
+settings, so that today's month-end reading sits beside what a bubble reading looked like.
 """
 
 from __future__ import annotations
@@ -27,6 +33,13 @@ from bubblewatch import engine_cache
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.charts import (
+    CLAIM_COLOUR,
+    REFERENCE_COLOUR,
+    claimed_line,
+    reference_line,
+    style,
+)
 from bubblewatch.detect import lppls, psy, runup
 from bubblewatch.detect.lppls.space import FILTER_SETS
 from bubblewatch.detect.psy.result import episode_spans, plot_x
@@ -34,11 +47,12 @@ from bubblewatch.errors import DataError, SpecificationError
 from bubblewatch.frames import claim_sources, drawdown
 from bubblewatch.models import market as mk
 
-_LAYOUT = {
-    "template": "plotly_white",
-    "height": 1700,
-    "margin": {"l": 60, "r": 30, "t": 50, "b": 40},
-}
+EPISODE_2000 = ("1997-01-01", "2001-12-31")
+"""The month-ends at which the LPPLS indicator is read across the dot-com episode."""
+MONTHLY_WINDOWS = (20, 60, 2)
+"""Window lengths of the month-end LPPLS indicator (shortest, longest, step), in months."""
+MONTHLY_RECENT = 24
+"""The latest month-ends read with the same settings."""
 
 FILTER_NAMES = {
     "sornette2015": "Sornette et al. (2015)",
@@ -214,6 +228,51 @@ class LpplsPanel:
 
 
 @dataclass(frozen=True)
+class LpplsHistory:
+    """The indicator on month-end closes across the 2000 episode and over the latest months."""
+
+    label: str
+    episode: lppls.Confidence
+    recent: lppls.Confidence
+    source_ids: tuple[str, ...]
+
+    @property
+    def episode_high(self) -> tuple[pd.Timestamp, float]:
+        """The episode's highest positive reading and its month-end (the first, if tied)."""
+        pos = self.episode.positive
+        return pd.Timestamp(pos.idxmax()), float(pos.max())
+
+    @property
+    def price_peak(self) -> tuple[pd.Timestamp, float]:
+        """The highest month-end close among the episode's end dates."""
+        prices = self.episode.prices.loc[self.episode.positive.index]
+        return pd.Timestamp(prices.idxmax()), float(prices.max())
+
+    @property
+    def now(self) -> tuple[pd.Timestamp, float]:
+        """The latest month-end and its positive reading."""
+        pos = self.recent.positive
+        return pd.Timestamp(pos.index[-1]), float(pos.iloc[-1])
+
+    def to_dict(self) -> dict[str, Any]:
+        (high_on, high), (peak_on, peak), (now_on, now) = (
+            self.episode_high,
+            self.price_peak,
+            self.now,
+        )
+        return {
+            "label": self.label,
+            "source_ids": list(self.source_ids),
+            "sampling": "month-end closes",
+            "episode_high": {"date": high_on.date().isoformat(), "positive": high},
+            "price_peak": {"date": peak_on.date().isoformat(), "close": peak},
+            "now": {"date": now_on.date().isoformat(), "positive": now},
+            "episode": self.episode.to_dict(),
+            "recent": self.recent.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
 class MarketsView:
     """Everything the markets argument measured: the model objects its figures come from."""
 
@@ -227,9 +286,12 @@ class MarketsView:
     psy: tuple[PsyPanel, ...]
     runups: tuple[tuple[runup.RunupAssessment, tuple[str, ...]], ...]
     lppls: tuple[LpplsPanel, ...]
+    lppls_history: LpplsHistory
     level: str
     """The PSY critical-value column used (``"95%"``)."""
     rule: str
+    claimed_pe: tuple[tuple[str, float], ...] = ()
+    """The Nasdaq-100 forward P/E figures the debate claims (C02): their wording and value."""
 
     @property
     def explosive(self) -> tuple[PsyPanel, ...]:
@@ -282,6 +344,7 @@ class MarketsView:
                 for r, ids in self.runups
             ],
             "lppls": [p.to_dict() for p in self.lppls],
+            "lppls_history": self.lppls_history.to_dict(),
         }
 
 
@@ -345,12 +408,38 @@ def _lppls_panels(market: pd.DataFrame, p: MarketsParams) -> tuple[LpplsPanel, .
     return tuple(panels)
 
 
-def _claimed_text(claims: pd.DataFrame, claim_id: str, unit: str, suffix: str) -> str:
-    """The figures a claim states in ``unit``, as the claims table words them (``~28x, ~26x``)."""
+def _lppls_history(nasdaq: pd.Series, sources: tuple[str, ...], p: MarketsParams) -> LpplsHistory:
+    """The indicator on the Composite's month-end closes at every month-end of
+    :data:`EPISODE_2000` and of the latest :data:`MONTHLY_RECENT` months, same settings."""
+    lo, hi, step = MONTHLY_WINDOWS
+    prices = nasdaq.dropna().rename(mk.COMPOSITE)
+    settings: dict[str, Any] = {
+        "min_window": lo,
+        "max_window": hi,
+        "window_step": step,
+        "end_step": 1,
+        "filters": p.lppls_filters,
+        "seed": p.lppls_seed,
+    }
+    first, last = EPISODE_2000
+    # kept on disk for unchanged prices and settings (bubblewatch.engine_cache)
+    episode = engine_cache.call(lppls.confidence, prices.loc[:last], since=first, **settings)
+    since = prices.index[max(len(prices) - MONTHLY_RECENT, 0)]
+    recent = engine_cache.call(lppls.confidence, prices, since=since, **settings)
+    return LpplsHistory(mk.COMPOSITE, episode, recent, sources)
+
+
+def _claimed(claims: pd.DataFrame, claim_id: str, unit: str) -> list[Any]:
+    """The quantities a claim states in ``unit``, in the order the claims table gives them."""
     from bubblewatch.claims.claimed import parse
 
     rows = claims.loc[claims["claim_id"] == claim_id, "figures"].dropna()
-    quantities = [q for text in rows for q in parse(str(text)) if q.unit == unit]
+    return [q for text in rows for q in parse(str(text)) if q.unit == unit]
+
+
+def _claimed_text(claims: pd.DataFrame, claim_id: str, unit: str, suffix: str) -> str:
+    """The figures a claim states in ``unit``, as the claims table words them (``~28x, ~26x``)."""
+    quantities = _claimed(claims, claim_id, unit)
     return ", ".join(f"{'~' if q.approximate else ''}{q.value:g}{suffix}" for q in quantities)
 
 
@@ -406,7 +495,9 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
             "Series last dates and the common date compared on", coverage, "text", (nsrc, qsrc)
         ),
         KeyFigure(f"S&P 500 CAPE ({cape.index[-1]:%b %Y})", float(cape.iloc[-1]), "x", (ssrc,)),
-        KeyFigure("Share of months since 1881 with a lower CAPE", pct, "share", (ssrc,)),
+        KeyFigure(
+            f"Share of months since {cape.index[0]:%Y} with a lower CAPE", pct, "share", (ssrc,)
+        ),
         KeyFigure(
             "Claimed Nasdaq-100 forward P/E, peak and now (C02)",
             _claimed_text(claims, "C02", "x", "x"),
@@ -490,6 +581,27 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
         )
         for q in lp
     )
+    hist = _lppls_history(nasdaq, (nsrc,), p)
+    (high_on, high), (peak_on, _), (now_on, now) = hist.episode_high, hist.price_peak, hist.now
+    lo, hi, _step = MONTHLY_WINDOWS
+    figures += (
+        KeyFigure(
+            f"LPPLS positive-bubble confidence, NASDAQ Composite month-end, 1997-2001 high "
+            f"({high_on:%b %Y})",
+            high,
+            "share",
+            (nsrc,),
+            note=f"on month-end closes, windows of {lo}-{hi} months; the Composite's "
+            f"month-end close peaked in {peak_on:%b %Y}",
+        ),
+        KeyFigure(
+            f"LPPLS positive-bubble confidence, NASDAQ Composite month-end ({now_on:%b %Y})",
+            now,
+            "share",
+            (nsrc,),
+            note="on month-end closes, with the settings read across 1997-2001",
+        ),
+    )
     view = MarketsView(
         context=ctx,
         compared_on=on,
@@ -500,8 +612,10 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
         psy=panels,
         runups=runups,
         lppls=lp,
+        lppls_history=hist,
         level=level,
         rule=p.psy_rule,
+        claimed_pe=tuple((q.text, float(q.value)) for q in _claimed(claims, "C02", "x")),
     )
     explosive, live = view.explosive, [q.label for q in view.live]
     q_state = "at a new high" if qdd >= 0 else f"{-qdd:.0%} below its high"
@@ -509,7 +623,7 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
         f"On {on:%d %B %Y}, the latest month-end both have ({coverage}), the Nasdaq Composite "
         f"closed at {n_on.iloc[-1]:,.0f}, {-dd:.0%} below its {peak_date:%B %Y} high, and QQQ "
         f"was {q_state}; the S&P 500 CAPE of {cape.iloc[-1]:.1f} is "
-        f"above {pct:.0%} of months since 1881. The PSY test rejects a random walk at "
+        f"above {pct:.0%} of months since {cape.index[0]:%Y}. The PSY test rejects a random walk at "
         f"{1 - p.psy_level:.0%} for {len(explosive)} of {len(panels)} series"
         + (f" ({', '.join(q.label for q in explosive)})" if explosive else "")
         + (
@@ -518,6 +632,13 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
             else "; none of them is in an explosive episode in its last month."
         )
         + (f" {_lppls_reading(lp)}." if lp else "")
+        + f" On month-end closes the same indicator reached {high:.0%} in {high_on:%B %Y} "
+        + (
+            "at the Composite's month-end peak"
+            if high_on == peak_on
+            else f"(the Composite's month-end peak came in {peak_on:%B %Y})"
+        )
+        + f" and reads {now:.0%} in {now_on:%B %Y}."
         + f" By history's measure, {ctx.drawdowns[0].readings_phrase}."
     )
     return Result(
@@ -536,87 +657,407 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
     )
 
 
-def _shapes(fig: go.Figure, panel: PsyPanel, row: int) -> list[dict[str, Any]]:
-    """The shaded episodes of one PSY row, as the layout shapes ``add_vrect`` would make."""
-    sub = fig.get_subplot(row, 1)
-    xref = sub.xaxis.plotly_name.replace("axis", "")
-    yref = sub.yaxis.plotly_name.replace("axis", "") + " domain"
-    return [
-        {
-            "fillcolor": colour,
-            "line": {"width": 0},
-            "type": "rect",
-            "x0": x0,
-            "x1": x1,
-            "xref": xref,
-            "y0": 0,
-            "y1": 1,
-            "yref": yref,
-        }
-        for x0, x1, colour in episode_spans(panel.episodes.table, panel.result.bsadf.index[-1])
-    ]
+# ---------------------------------------------------------------------------------------------
+# Charts: four figures drawn from the detail, each titled with its finding
 
 
-def chart(r: Result) -> list[go.Figure]:
-    v: MarketsView = r.detail
-    panels, lp = v.psy, v.lppls
-    fig = make_subplots(
-        rows=2 + len(panels) + len(lp),
-        cols=1,
-        shared_xaxes=False,
-        vertical_spacing=0.04,
-        subplot_titles=(
-            "Nasdaq Composite, month-end close (log)",
-            "S&P 500 CAPE (Shiller)",
-            *(f"BSADF vs {v.level} critical value: {p.label}" for p in panels),
-            *(f"LPPLS confidence (positive red, negative green): {p.label}" for p in lp),
+PRICE_START = "1995-01-01"
+"""The price and drawdown charts start here: the dot-com run-up and crash give today's scale."""
+CLAIM_MARK = "#c0392b"
+SERIES_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
+EPISODE_NAMES = {
+    "positive": "Explosive episode (BSADF above the critical value, rising)",
+    "negative": "Collapse episode (BSADF above the critical value, falling)",
+}
+"""Legend names of the shaded PSY episodes, by direction."""
+THRESHOLDS = (
+    (mk.CORRECTION, "Correction", "dot"),
+    (mk.BEAR, "Bear market", "dash"),
+    (mk.CRASH, "Crash", "dashdot"),
+)
+
+
+def _versus(now: float, then: float) -> str:
+    """``"4% below"`` or ``"2% above"``: ``now`` against ``then``."""
+    change = now / then - 1.0
+    return f"{abs(change):.0%} {'below' if change < 0 else 'above'}"
+
+
+def _below(d: mk.DrawdownReading) -> str:
+    """``"9% below its October 2025 high"``, or ``"at a new high"``."""
+    return (
+        "at a new high" if d.drawdown >= 0 else f"{-d.drawdown:.0%} below its {d.peak:%B %Y} high"
+    )
+
+
+def _price_figure(v: MarketsView) -> go.Figure:
+    """Month-end closes of the Composite since :data:`PRICE_START`, its high and the compared
+    month marked."""
+    composite = v.context.drawdowns[0]
+    nasdaq = v.nasdaq.dropna()
+    shown = nasdaq.loc[PRICE_START:]
+    fig = go.Figure(
+        go.Scatter(
+            x=shown.index,
+            y=shown.to_numpy(),
+            name="Nasdaq Composite, month-end close",
+            line={"color": SERIES_COLOURS[0], "width": 1.5},
+        )
+    )
+    high = float(nasdaq.loc[composite.peak])
+    close = float(nasdaq.loc[composite.as_of])
+    for when, value, label, colour, symbol in (
+        (
+            composite.peak,
+            high,
+            f"High, {composite.peak:%b %Y}: {high:,.0f}",
+            CLAIM_MARK,
+            "triangle-down",
         ),
+        (
+            composite.as_of,
+            close,
+            f"{composite.as_of:%b %Y}: {close:,.0f} ({composite.drawdown:.0%})",
+            "#333333",
+            "circle",
+        ),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=[when],
+                y=[value],
+                mode="markers",
+                marker={"color": colour, "size": 10, "symbol": symbol},
+                name=label,
+            )
+        )
+    style(
+        fig,
+        title=f"Nasdaq Composite closed {composite.as_of:%B %Y} at {close:,.0f}, "
+        f"{_below(composite)} of {high:,.0f}",
+        x_title="Month-end",
+        y_title="Index points (log scale)",
+        height=440,
+    )
+    ticks = [t for t in (500, 1000, 2000, 5000, 10000, 20000, 50000) if t <= 1.5 * shown.max()]
+    fig.update_yaxes(type="log", tickvals=ticks, tickformat=",")
+    return fig
+
+
+SHORT_NAMES = {mk.COMPOSITE: "Nasdaq Composite", mk.NASDAQ_100: "QQQ", mk.BASKET: "AI basket"}
+"""Names of the compared series in chart titles."""
+
+
+def _drawdown_figure(v: MarketsView) -> go.Figure:
+    """Each compared series below its running high since :data:`PRICE_START`, with the usual
+    thresholds of a correction, a bear market and a crash."""
+    fig = go.Figure()
+    for k, (name, (series, _ids)) in enumerate(v.context.compared.items()):
+        dd = drawdown(series.dropna()).loc[PRICE_START:]
+        fig.add_trace(
+            go.Scatter(
+                x=dd.index,
+                y=dd.to_numpy(),
+                name=name,
+                line={"color": SERIES_COLOURS[k], "width": 1.5},
+            )
+        )
+    for level, label, dash in THRESHOLDS:
+        reference_line(fig, level, f"{label} ({level:.0%})", dash=dash)
+    on = v.context.drawdowns[0].as_of
+    now = ", ".join(
+        f"{SHORT_NAMES.get(d.name, d.name)} {d.drawdown:.0%} (a {d.label})"
+        for d in v.context.drawdowns
+    )
+    style(
+        fig,
+        title=f"Below their running highs on {on:%d %b %Y}: {now}",
+        x_title="Month-end",
+        y_title="Below running high (%)",
+        height=440,
+    )
+    fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def _cape_figure(v: MarketsView) -> go.Figure:
+    """CAPE since 1881 with its 2000 and 2021 peaks and today's reading marked."""
+    cape, val = v.cape, v.context.valuations[0]
+    now_on, now = cape.index[-1], float(cape.iloc[-1])
+    share = float((cape < now).mean())
+    (d00, p00), (d21, p21) = val.peak_2000, val.peak_2021
+    fig = go.Figure(
+        go.Scatter(
+            x=cape.index,
+            y=cape.to_numpy(),
+            name="S&P 500 CAPE, monthly",
+            line={"color": SERIES_COLOURS[0], "width": 1.5},
+        )
+    )
+    for when, value, label, colour, symbol in (
+        (d00, p00, f"Dot-com peak, {d00:%b %Y}: {p00:.1f}", "#7f7f7f", "diamond"),
+        (d21, p21, f"2021 peak, {d21:%b %Y}: {p21:.1f}", "#ff7f0e", "diamond"),
+        (
+            now_on,
+            now,
+            f"{now_on:%b %Y}: {now:.1f}, above {share:.0%} of months",
+            CLAIM_MARK,
+            "circle",
+        ),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=[when],
+                y=[value],
+                mode="markers",
+                marker={"color": colour, "size": 10, "symbol": symbol},
+                name=label,
+            )
+        )
+    median = float(cape.median())
+    reference_line(fig, median, f"Median since {cape.index[0]:%Y}: {median:.1f}")
+    return style(
+        fig,
+        title=f"S&P 500 CAPE of {now:.1f} is above {share:.0%} of months since "
+        f"{cape.index[0]:%Y}: {_versus(now, p21)} its {d21:%Y} peak, {_versus(now, p00)} "
+        f"its {d00:%Y} peak",
+        x_title="Month",
+        y_title="Cyclically adjusted P/E (x)",
+        height=460,
+    )
+
+
+def _forward_pe_figure(v: MarketsView) -> go.Figure:
+    """The cited Nasdaq-100 forward P/E figures beside the debate's claimed ones (C02)."""
+    fpe = v.context.forward_pe
+    fig = go.Figure(
+        go.Scatter(
+            x=pd.DatetimeIndex(fpe["date"]),
+            y=fpe["value"].to_numpy(dtype=float),
+            mode="markers",
+            marker={"size": 10, "color": SERIES_COLOURS[0]},
+            name="Nasdaq-100 forward P/E, cited figures",
+        )
+    )
+    for k, (text, value) in enumerate(v.claimed_pe):
+        if k == 0:
+            claimed_line(fig, value, "C02", text)
+        else:  # same colour as the first claimed figure, another dash to tell them apart
+            reference_line(fig, value, f"Claimed: {text} (C02)", colour=CLAIM_COLOUR, dash="dash")
+    first, last = fpe.iloc[0], fpe.iloc[-1]
+    title = (
+        f"Cited Nasdaq-100 forward P/E: {last['value']:.1f}x on {last['date']:%d %b %Y}, "
+        f"{_versus(float(last['value']), float(first['value']))} the {first['value']:.1f}x of "
+        f"{first['date']:%b %Y}"
+    )
+    values = [*fpe["value"].astype(float), *(value for _text, value in v.claimed_pe)]
+    style(fig, title=title, x_title="Date cited", y_title="Forward P/E (x)", height=400)
+    fig.update_yaxes(range=[min(values) - 1.0, max(values) + 1.0])
+    return fig
+
+
+def _psy_figure(v: MarketsView) -> go.Figure:
+    """BSADF against its critical-value sequence for each series, episodes shaded and named."""
+    panels = v.psy
+    fig = make_subplots(
+        rows=len(panels),
+        cols=1,
+        vertical_spacing=0.33 / max(len(panels), 1),
+        subplot_titles=[f"{p.label}, monthly" for p in panels],
     )
     shapes: list[dict[str, Any]] = []
+    named: set[str] = set()
     for k, p in enumerate(panels):
-        row = 3 + k
+        row = k + 1
         x = plot_x(p.result.bsadf.index)
         fig.add_trace(
-            go.Scatter(x=x, y=p.result.bsadf.to_numpy(), name=f"BSADF: {p.label}"), row=row, col=1
+            go.Scatter(
+                x=x,
+                y=p.result.bsadf.to_numpy(),
+                name=f"BSADF: {p.label}",
+                line={"color": SERIES_COLOURS[k % len(SERIES_COLOURS)], "width": 1.5},
+            ),
+            row=row,
+            col=1,
         )
         crit = p.cv.sequence(v.rule)[v.level].to_numpy()  # type: ignore[arg-type]
         fig.add_trace(
             go.Scatter(
                 x=x,
                 y=crit,
-                name=f"{v.level} critical value",
-                line={"dash": "dash", "color": "#555"},
+                name=f"{v.level} critical value ({v.rule})",
+                legendgroup="critical",
+                showlegend=k == 0,
+                line={"dash": "dash", "color": REFERENCE_COLOUR, "width": 1.5},
             ),
             row=row,
             col=1,
         )
-        shapes += _shapes(fig, p, row)
+        shapes += _episode_shapes(fig, p, row, named)
     # One assignment instead of one add_vrect per episode (each re-validates every shape).
     fig.layout.shapes = shapes
-    for k, q in enumerate(lp):
-        row = 3 + len(panels) + k
-        for name, values, colour in (
-            ("positive", q.confidence.positive, "firebrick"),
-            ("negative", q.confidence.negative, "seagreen"),
-        ):
-            fig.add_trace(
-                go.Scatter(
-                    x=values.index,
-                    y=values.to_numpy(),
-                    name=f"LPPLS {name}: {q.label}",
-                    line={"color": colour},
-                ),
-                row=row,
-                col=1,
-            )
-        fig.update_yaxes(range=[0, 1], row=row, col=1)
-    fig.add_trace(
-        go.Scatter(x=v.nasdaq.index, y=v.nasdaq.to_numpy(), name="Nasdaq Composite"), row=1, col=1
+    explosive, live = v.explosive, v.live
+    title = (
+        f"Explosive-root (PSY) test: {len(explosive)} of {len(panels)} series explosive "
+        f"at {v.level}"
     )
-    fig.add_trace(go.Scatter(x=v.cape.index, y=v.cape.to_numpy(), name="CAPE"), row=2, col=1)
-    fig.update_yaxes(type="log", row=1, col=1)
-    fig.update_layout(**_LAYOUT, showlegend=False)
-    return [fig]
+    for q in live:
+        since = q.episodes.table.loc[q.episodes.table["ongoing"], "origination"].iloc[0]
+        title += f"; {q.label} in an episode since {_point(since):%b %Y}"
+    style(
+        fig, title=title, x_title="Month", y_title="BSADF statistic", height=160 + 260 * len(panels)
+    )
+    return fig
+
+
+def _point(label: Any) -> pd.Timestamp:
+    return pd.Timestamp(label.to_timestamp() if isinstance(label, pd.Period) else label)
+
+
+def _episode_shapes(
+    fig: go.Figure, panel: PsyPanel, row: int, named: set[str]
+) -> list[dict[str, Any]]:
+    """The shaded episodes of one PSY row, each named by its direction in the legend (once)."""
+    sub = fig.get_subplot(row, 1)
+    xref = sub.xaxis.plotly_name.replace("axis", "")
+    yref = sub.yaxis.plotly_name.replace("axis", "") + " domain"
+    shapes = []
+    table = panel.episodes.table
+    spans = episode_spans(table, panel.result.bsadf.index[-1])
+    for direction, (x0, x1, colour) in zip(table["direction"], spans, strict=True):
+        name = EPISODE_NAMES["positive" if direction == "positive" else "negative"]
+        shapes.append(
+            {
+                "fillcolor": colour,
+                "layer": "below",
+                "legendgroup": name,
+                "line": {"width": 0},
+                "name": name,
+                "showlegend": name not in named,
+                "type": "rect",
+                "x0": x0,
+                "x1": x1,
+                "xref": xref,
+                "y0": 0,
+                "y1": 1,
+                "yref": yref,
+            }
+        )
+        named.add(name)
+    return shapes
+
+
+def _lppls_figure(v: MarketsView) -> go.Figure:
+    """The month-end indicator across 1997-2001 beside its latest readings (and the daily ones)."""
+    h = v.lppls_history
+    (high_on, high), (peak_on, _peak), (now_on, now) = h.episode_high, h.price_peak, h.now
+    lo, hi, _step = MONTHLY_WINDOWS
+    first = h.recent.positive.index[0]
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        vertical_spacing=0.2,
+        row_heights=[0.6, 0.4],
+        specs=[[{"secondary_y": True}], [{}]],
+        subplot_titles=(
+            f"Dot-com episode, {h.episode.positive.index[0]:%Y}–{h.episode.positive.index[-1]:%Y}",
+            f"Latest months, since {first:%b %Y}",
+        ),
+    )
+    fig.add_trace(
+        go.Bar(
+            x=h.episode.positive.index,
+            y=h.episode.positive.to_numpy(),
+            name=f"Month-end closes, 1997–2001 ({lo}–{hi}-month windows)",
+            marker={"color": "firebrick"},
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=h.recent.positive.index,
+            y=h.recent.positive.to_numpy(),
+            name="Month-end closes, latest months (same windows)",
+            mode="lines+markers",
+            marker={"size": 6},
+            line={"color": "firebrick", "width": 1.5},
+        ),
+        row=2,
+        col=1,
+    )
+    prices = h.episode.prices.loc[h.episode.positive.index]
+    fig.add_trace(
+        go.Scatter(
+            x=prices.index,
+            y=prices.to_numpy(),
+            name=f"{h.label}, month-end close (right axis)",
+            line={"color": REFERENCE_COLOUR, "width": 1.5},
+        ),
+        row=1,
+        col=1,
+        secondary_y=True,
+    )
+    for k, q in enumerate(v.lppls):
+        w0, w1, _ = q.confidence.windows
+        fig.add_trace(
+            go.Scatter(
+                x=q.confidence.positive.index,
+                y=q.confidence.positive.to_numpy(),
+                name=f"{q.label}, daily closes ({w0}–{w1}-day windows)",
+                mode="lines+markers",
+                marker={"size": 4},
+                line={"color": SERIES_COLOURS[(k + 1) % len(SERIES_COLOURS)], "width": 1.5},
+            ),
+            row=2,
+            col=1,
+        )
+    gap = (high_on.year - peak_on.year) * 12 + high_on.month - peak_on.month
+    when = (
+        "at the dot-com peak"
+        if gap == 0
+        else f"{abs(gap)} month{'s' if abs(gap) > 1 else ''} "
+        f"{'before' if gap < 0 else 'after'} the dot-com peak"
+    )
+    style(
+        fig,
+        title=f"LPPLS bubble confidence reached {high:.0%} in {high_on:%b %Y}, {when}; "
+        f"read the same way it is {now:.0%} in {now_on:%b %Y}",
+        height=680,
+    )
+    share = "Windows qualifying (%)"
+    fig.update_yaxes(
+        title_text=share, tickformat=".0%", range=[0, 1], row=1, col=1, secondary_y=False
+    )
+    fig.update_yaxes(
+        title_text="Index points",
+        tickformat=",.0f",
+        tickmode="auto",
+        nticks=6,
+        rangemode="tozero",
+        showgrid=False,
+        row=1,
+        col=1,
+        secondary_y=True,
+    )
+    fig.update_yaxes(title_text=share, tickformat=".0%", range=[0, 1], row=2, col=1)
+    fig.update_xaxes(title_text="Month-end", row=1, col=1)
+    fig.update_xaxes(title_text="End date of the windows", row=2, col=1)
+    return fig
+
+
+def chart(r: Result) -> list[go.Figure]:
+    """The Composite's closes; drawdowns; CAPE since 1880; cited and claimed forward P/E; the
+    PSY test by series; the LPPLS indicator across the 2000 episode and now."""
+    v: MarketsView = r.detail
+    return [
+        _price_figure(v),
+        _drawdown_figure(v),
+        _cape_figure(v),
+        _forward_pe_figure(v),
+        _psy_figure(v),
+        _lppls_figure(v),
+    ]
 
 
 ARGUMENT = register(
