@@ -280,7 +280,9 @@ def revenue_against_commitments(
     else:
         yearly = coverage.table["commitments_usd_bn"]
         table["commitments_usd_bn"] = table["year"].map(yearly.to_dict()).astype(float)
-    table["revenue_over_commitments_share"] = table["revenue_usd_bn"] / table["commitments_usd_bn"]
+    share = table["revenue_usd_bn"] / table["commitments_usd_bn"]
+    table["revenue_over_commitments_share"] = share.round(3)
+    table["revenue_usd_bn"] = table["revenue_usd_bn"].round(1)
     table["source_id"] = table["source_id"].where(table["source_id"].notna(), None)
     return table[
         [
@@ -640,9 +642,9 @@ def analyze(t: Tables, p: RoiParams) -> Result:
 _DISCLOSED_COLOUR = "#1f77b4"
 _UNDISCLOSED_COLOUR = "#7f7f7f"
 _KIND_STYLE = {
-    "actual": ("OpenAI revenue, reported", "circle", "solid"),
-    "interpolated": ("OpenAI revenue, interpolated", "circle-open", "dot"),
-    "projection": ("OpenAI revenue, its projection", "diamond", "dash"),
+    "actual": ("OpenAI revenue, reported", "circle"),
+    "interpolated": ("OpenAI revenue, interpolated", "circle-open"),
+    "projection": ("OpenAI revenue, its projection", "diamond"),
 }
 
 
@@ -744,10 +746,11 @@ def revenue_path_figure(d: RoiDetail) -> go.Figure | None:
             line={"color": _DISCLOSED_COLOUR, "width": 2},
             name="OpenAI revenue path",
             legendgroup="revenue",
+            showlegend=False,  # drawn with the reported figures' legend entry
             hoverinfo="skip",
         )
     )
-    for kind, (name, symbol, _dash) in _KIND_STYLE.items():
+    for kind, (name, symbol) in _KIND_STYLE.items():
         rows = path.loc[path["kind"].eq(kind)]
         if rows.empty:
             continue
@@ -758,6 +761,7 @@ def revenue_path_figure(d: RoiDetail) -> go.Figure | None:
                 mode="markers",
                 marker={"symbol": symbol, "size": 10, "color": _DISCLOSED_COLOUR},
                 name=name,
+                legendgroup="revenue" if kind == "actual" else kind,
                 customdata=rows["source_id"].fillna("computed between sourced years").to_numpy(),
                 hovertemplate="%{x}: $%{y:,.1f}bn (%{customdata})<extra></extra>",
             )

@@ -25,10 +25,17 @@ _COLOURS = {
 }
 
 
+def _label(section: str) -> str:
+    """``roi`` -> ``ROI``, ``markets`` -> ``Markets``: an argument's id as an axis label."""
+    return section.upper() if len(section) <= 3 else section.capitalize()
+
+
 def verdicts_figure(book: Ledger) -> go.Figure:
     """The verdicts on the debate's claims, stacked by argument; the title states how many of the
     testable claims hold."""
-    frame = pd.DataFrame([{"section": r.claim.section, "verdict": r.verdict} for r in book.results])
+    frame = pd.DataFrame(
+        [{"section": _label(r.claim.section), "verdict": r.verdict} for r in book.results]
+    )
     order = list(dict.fromkeys(frame["section"])) if len(frame) else []
     fig = go.Figure()
     for v in Verdict:
@@ -53,7 +60,9 @@ def verdicts_figure(book: Ledger) -> go.Figure:
     tested = len(book.results) - counts[Verdict.NOT_VERIFIABLE]
     held = counts[Verdict.SUPPORTED] + counts[Verdict.ROUGHLY_RIGHT]
     off = [
-        f"{counts[v]} {v.value}"
+        f"{counts[v]} {v.value} ("
+        + ", ".join(r.claim.claim_id for r in book.results if r.verdict is v)
+        + ")"
         for v in (Verdict.OVERSTATED, Verdict.UNDERSTATED, Verdict.CONTRADICTED)
         if counts[v]
     ]
