@@ -210,6 +210,10 @@ class RoiDetail:
         out["openai_revenue_target"] = None if self.target is None else self.target.to_dict()
         out["openai_deals_by_counterparty"] = {str(k): v for k, v in self.by_party.items()}
         out["openai_counterparties"] = self.counterparties.to_dict(orient="records")
+        out["openai_counterparties_note"] = (
+            "disclosed_usd_bn is null where no deal with the counterparty discloses an amount "
+            "(an undisclosed amount, not zero)"
+        )
         return out
 
 
