@@ -297,3 +297,17 @@ def test_a_claim_without_a_check_is_an_error(tables: dict[str, pd.DataFrame]) ->
     extra = tables["claims"].iloc[[0]].assign(claim_id="C99")
     with pytest.raises(DataError):
         ledger(_with(tables, "claims", pd.concat([tables["claims"], extra])))
+
+
+def test_the_claims_chart_meets_the_chart_standard(shipped_assessment) -> None:  # type: ignore[no-untyped-def]
+    """The verdicts chart stands alone, and its title counts the claims that hold."""
+    from bubblewatch.charts import chart_problems
+
+    section = shipped_assessment.section("claims")
+    fig = section.figure
+    assert chart_problems(fig) == []
+    counts = section.detail.counts()
+    held = counts[Verdict.SUPPORTED] + counts[Verdict.ROUGHLY_RIGHT]
+    tested = len(section.detail.results) - counts[Verdict.NOT_VERIFIABLE]
+    assert fig.layout.title.text.startswith(f"{held} of the {tested} testable claims")
+    assert sum(sum(t.x) for t in fig.data) == len(section.detail.results)

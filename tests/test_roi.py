@@ -158,3 +158,127 @@ def test_openai_revenue_path_actuals_win_and_gaps_grow_at_a_constant_rate() -> N
     for k, year in enumerate(range(2026, 2029), start=1):
         assert path.loc[year, "revenue_usd_bn"] == pytest.approx(13.0 * growth**k, rel=1e-9)
         assert path.loc[year, "kind"] == "interpolated"
+
+
+# ---------------------------------------------------------------------------------------------
+# The roi argument on the shipped data: counterparties, revenue path, revenue gap, charts
+
+
+def _openai_commitments() -> pd.DataFrame:
+    from bubblewatch.data import load_table
+
+    deals = load_table("deals")
+    return deals.loc[
+        (deals["money_from"] == "OpenAI")
+        & deals["type"].isin(["compute_contract", "chip_purchase"])
+    ]
+
+
+def test_counterparties_counted_apart_from_the_deals_table(shipped_assessment) -> None:  # type: ignore[no-untyped-def]
+    """Counterparties with a disclosed amount and those with none, counted here from the deals
+    table, are what the figures, the reading and the chart say; no undisclosed one is a zero bar."""
+    from bubblewatch.arguments.roi import chart
+
+    rows = _openai_commitments()
+    everyone = set(rows["money_to"])
+    disclosed = set(rows.loc[rows["amount_usd_bn"].notna(), "money_to"])
+    hidden = everyone - disclosed
+    assert disclosed and hidden  # the shipped data has both kinds
+    r = shipped_assessment.section("roi").detail
+    assert r.figure("Counterparties with a disclosed amount").value == len(disclosed)
+    assert r.figure("Counterparties with no disclosed amount").value == len(hidden)
+    assert r.figure("Deals with no disclosed amount").value == rows["amount_usd_bn"].isna().sum()
+    assert r.figure("OpenAI compute and chip commitments with a disclosed amount").value == (
+        pytest.approx(rows["amount_usd_bn"].sum())
+    )
+    assert f"across {len(disclosed)} counterparties" in r.reading
+    assert all(name in r.reading for name in hidden)
+    bars, marks = chart(r)[0].data[:2]
+    assert set(bars.y) == disclosed and min(bars.x) > 0
+    assert set(marks.y) == hidden and "undisclosed" in marks.name.lower()
+    assert set(marks.text) == {"amount undisclosed"}
+
+
+def test_a_counterparty_with_one_disclosed_deal_counts_as_disclosed() -> None:
+    from bubblewatch.arguments.roi import counterparties
+
+    deals = pd.DataFrame(
+        {
+            "money_to": ["A", "A", "B", "C"],
+            "amount_usd_bn": [10.0, np.nan, np.nan, 5.0],
+            "source_id": ["s1", "s2", "s3", "s4"],
+        }
+    )
+    got = counterparties(deals).set_index("counterparty")
+    assert list(got.index) == ["A", "C", "B"]  # largest disclosed first, undisclosed last
+    assert got.loc["A", "amount_disclosed"] and got.loc["A", "undisclosed_deals"] == 1
+    assert got.loc["A", "disclosed_usd_bn"] == 10.0
+    assert not got.loc["B", "amount_disclosed"] and np.isnan(got.loc["B", "disclosed_usd_bn"])
+
+
+def test_revenue_path_against_commitments_on_the_shipped_data(shipped_assessment) -> None:  # type: ignore[no-untyped-def]
+    """OpenAI's reported revenue and latest projections, read here from the estimates table, are
+    the key figures and the points of the revenue-path chart; the commitments spread evenly over
+    the term are the bars; the debate's $1.4tn (C26) and ~$100bn (C28) are named lines."""
+    from bubblewatch.arguments.roi import chart
+    from bubblewatch.data import load_table
+
+    est = load_table("estimates")
+    openai = est.loc[est["subject"] == "OpenAI revenue"].copy()
+    openai["year"] = openai["period"].astype(str).str[:4].astype(int)
+    actual = openai.loc[openai["metric"] == "revenue"].sort_values("year").iloc[-1]
+    projections = (
+        openai.loc[openai["metric"] == "revenue_projection"]
+        .sort_values("date")
+        .groupby("year")
+        .last()
+    )
+    total = float(est.loc[est["estimate_id"] == "openai_commitments_2025", "value"].iloc[0])
+    r = shipped_assessment.section("roi").detail
+    p = r.params
+    kf = r.figure(f"OpenAI revenue, {actual['year']} (reported)")
+    assert kf.value == pytest.approx(float(actual["value"])) and kf.source_ids == (
+        actual["source_id"],
+    )
+    for year, row in projections.iterrows():
+        kf = r.figure(f"OpenAI revenue, {year} (OpenAI's projection)")
+        assert kf.value == pytest.approx(float(row["value"]))
+        assert kf.source_ids == (row["source_id"],)
+    figs = chart(r)
+    path_fig, cumulative = figs[1], figs[2]
+    bars = path_fig.data[0]
+    assert len(bars.x) == p.commitment_years
+    assert list(bars.y) == pytest.approx([total / p.commitment_years] * p.commitment_years)
+    reported = next(t for t in path_fig.data if t.name == "OpenAI revenue, reported")
+    assert dict(zip(reported.x, reported.y, strict=True))[actual["year"]] == pytest.approx(
+        float(actual["value"])
+    )
+    projected = next(t for t in path_fig.data if t.name == "OpenAI revenue, its projection")
+    assert dict(zip(projected.x, projected.y, strict=True)) == pytest.approx(
+        projections["value"].astype(float).to_dict()
+    )
+    claimed = {s.name: s.y0 for f in figs for s in f.layout.shapes if "Claimed" in str(s.name)}
+    assert any("C28" in n and y == pytest.approx(100) for n, y in claimed.items())
+    assert any("C26" in n and y == pytest.approx(1400) for n, y in claimed.items())
+    committed = cumulative.data[0]
+    assert committed.y[-1] == pytest.approx(total)
+    table = r.table("OpenAI's revenue path against its stated commitments")
+    assert {"year", "revenue_usd_bn", "commitments_usd_bn", "revenue_over_commitments_share"} <= (
+        set(table.columns)
+    )
+
+
+def test_current_revenue_gap_figures_on_the_shipped_data(shipped_assessment) -> None:  # type: ignore[no-untyped-def]
+    from bubblewatch.data import load_table
+
+    est = load_table("estimates")
+    spend = est.loc[est["metric"] == "datacenter_revenue"].sort_values("period").iloc[-1]
+    r = shipped_assessment.section("roi").detail
+    needed = r.figure("Revenue needed")
+    assert needed.value == pytest.approx(float(spend["value"]) * 4)
+    assert needed.source_ids == (spend["source_id"],)
+    sourced = r.figure("Sourced AI revenue").value
+    assert r.figure("Revenue gap on the latest figures").value == pytest.approx(
+        needed.value - sourced
+    )
+    assert f"${needed.value:,.0f}bn of end-user revenue" in r.reading

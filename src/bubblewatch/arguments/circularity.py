@@ -16,25 +16,18 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from bubblewatch.arguments._financing import LAYOUT, NAME, NAMES, ids, names
+from bubblewatch.arguments._financing import NAME, NAMES, ids, names
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.roi import claimed_amount
+from bubblewatch.charts import claimed_line, style
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import financing
 
 BACKLOG_METRIC = "remaining_performance_obligations"
 """The ``financials`` metric a seller's backlog is read from."""
-_COLOURS = {
-    "equity": "#1f77b4",
-    "compute_contract": "#ff7f0e",
-    "chip_purchase": "#2ca02c",
-    "debt": "#7f7f7f",
-    "warrant": "#9467bd",
-    "backstop": "#8c564b",
-    "jv": "#e377c2",
-}
 
 
 @dataclass(frozen=True)
@@ -93,6 +86,8 @@ class CircularityView:
     """Headline value of the deals that move money."""
     not_binding_share: float
     """Share of that value not yet binding."""
+    claimed_leg_usd_bn: float = float("nan")
+    """The money the debate says goes along each leg of the loop (C13; NaN if it states none)."""
 
     def to_dict(self) -> dict[str, Any]:
         loop = self.loop
@@ -286,21 +281,65 @@ def analyze(t: Tables, p: CircularityParams) -> Result:
             ("Sellers: concentration and self-financed sales", sales.reset_index().round(3)),
         ),
         headline=4,
-        detail=CircularityView(everything, binding, debate, total, soft_share),
+        detail=CircularityView(
+            everything,
+            binding,
+            debate,
+            total,
+            soft_share,
+            claimed_amount(t["claims"], "C13").usd_bn,
+        ),
     )
 
 
+_GROUPS = {
+    "chip_purchase": "Sales: chips and compute",
+    "compute_contract": "Sales: chips and compute",
+    "equity": "Investment: equity, warrants, joint ventures",
+    "warrant": "Investment: equity, warrants, joint ventures",
+    "jv": "Investment: equity, warrants, joint ventures",
+    "debt": "Debt and backstops",
+    "backstop": "Debt and backstops",
+}
+"""Deal types grouped into the legend entries of the network drawing."""
+_GROUP_COLOURS = {
+    "Sales: chips and compute": "#ff7f0e",
+    "Investment: equity, warrants, joint ventures": "#1f77b4",
+    "Debt and backstops": "#7f7f7f",
+    "Other deals": "#bbbbbb",
+}
+_LOOP_COLOUR = "#d62728"
+
+
+def _spread(nodes: list[str], loop: tuple[str, ...]) -> list[str]:
+    """``nodes`` in circle order with the firms of ``loop`` spaced evenly round it (in loop order),
+    so the loop's legs cross the drawing rather than hug one arc."""
+    on_loop = [f for f in loop if f in nodes]
+    rest = [n for n in nodes if n not in on_loop]
+    if not on_loop:
+        return nodes
+    step = len(nodes) / len(on_loop)
+    out = list(rest)
+    for i, firm in enumerate(on_loop):
+        out.insert(round(i * step), firm)
+    return out
+
+
 def network_figure(
-    net: financing.NetworkView, highlight: financing.Cycle | None, loop: tuple[str, ...]
+    net: financing.NetworkView,
+    highlight: financing.Cycle | None,
+    loop: tuple[str, ...],
+    binding_share: float | None = None,
 ) -> go.Figure:
-    """Firms sized by money in and out, edges coloured by deal type and scaled by amount."""
+    """Firms sized by money in and out, edges coloured by kind of deal and scaled by amount; the
+    debate's loop in red. One legend entry per kind of deal (its edges share its legend group)."""
     money = net.money
     size = (
         money.groupby("payer")["amount_usd_bn"]
         .sum()
         .add(money.groupby("payee")["amount_usd_bn"].sum(), fill_value=0.0)
     )
-    nodes = sorted(net.graph.nodes)
+    nodes = _spread(sorted(net.graph.nodes), loop)
     import networkx as nx  # imported on use: the command line starts without it
 
     pos = nx.circular_layout(nodes)
@@ -312,40 +351,49 @@ def network_figure(
         loop_pairs = set(
             zip(highlight.firms, (*highlight.firms[1:], highlight.firms[0]), strict=True)
         )
+    loop_name = f"The {' → '.join(loop)} loop"
     fig = go.Figure()
     biggest = float(money["amount_usd_bn"].max()) if len(money) else 1.0
-    for deal_type, rows in money.groupby("type"):
-        for rec in rows.itertuples(index=False):
-            (x0, y0), (x1, y1) = pos[rec.payer], pos[rec.payee]
-            on_loop = (rec.payer, rec.payee) in loop_pairs
-            in_cycle = (rec.payer, rec.payee) in on_any_loop
-            fig.add_trace(
-                go.Scatter(
-                    x=[x0, x1],
-                    y=[y0, y1],
-                    mode="lines",
-                    line={
-                        "width": 1 + 8 * rec.amount_usd_bn / biggest,
-                        "color": "#d62728" if on_loop else _COLOURS.get(str(deal_type), "#999"),
-                    },
-                    opacity=0.95 if on_loop else (0.8 if in_cycle else 0.35),
-                    hoverinfo="text",
-                    text=(
-                        f"{rec.payer} → {rec.payee}: ${rec.amount_usd_bn:,.1f}bn {deal_type} "
-                        f"({rec.status}; {rec.deal_id}; source {rec.source_id})"
-                        + ("; on a money loop" if in_cycle else "")
-                    ),
-                    name=str(deal_type),
-                    legendgroup=str(deal_type),
-                    showlegend=False,
-                )
-            )
-    for deal_type, colour in _COLOURS.items():
+    shown: set[str] = set()
+    for rec in money.sort_values("type").itertuples(index=False):
+        deal_type = str(rec.type)
+        (x0, y0), (x1, y1) = pos[rec.payer], pos[rec.payee]
+        on_loop = (rec.payer, rec.payee) in loop_pairs
+        in_cycle = (rec.payer, rec.payee) in on_any_loop
+        group = loop_name if on_loop else _GROUPS.get(deal_type, "Other deals")
+        colour = _LOOP_COLOUR if on_loop else _GROUP_COLOURS[group]
         fig.add_trace(
             go.Scatter(
-                x=[None], y=[None], mode="lines", line={"color": colour, "width": 3}, name=deal_type
+                x=[x0, x1],
+                y=[y0, y1],
+                mode="lines",
+                line={"width": 1 + 8 * rec.amount_usd_bn / biggest, "color": colour},
+                opacity=0.95 if on_loop else (0.8 if in_cycle else 0.35),
+                hoverinfo="text",
+                text=(
+                    f"{rec.payer} → {rec.payee}: ${rec.amount_usd_bn:,.1f}bn "
+                    f"{deal_type.replace('_', ' ')} ({rec.status.replace('_', ' ')}; "
+                    f"source {rec.source_id})" + ("; on a money loop" if in_cycle else "")
+                ),
+                name=group,
+                legendgroup=group,
+                showlegend=False,
             )
         )
+        shown.add(group)
+    for rank, group in enumerate((loop_name, *_GROUP_COLOURS)):
+        if group in shown:  # one full-strength legend entry per kind of deal
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="lines",
+                    line={"color": _GROUP_COLOURS.get(group, _LOOP_COLOUR), "width": 3},
+                    name=group,
+                    legendgroup=group,
+                    legendrank=rank,
+                )
+            )
     xs = [pos[n][0] for n in nodes]
     ys = [pos[n][1] for n in nodes]
     sizes = [8 + 40 * np.sqrt(float(size.get(n, 0.0)) / max(float(size.max()), 1.0)) for n in nodes]
@@ -359,26 +407,71 @@ def network_figure(
             marker={"size": sizes, "color": "#333"},
             hovertext=[f"{n}: ${float(size.get(n, 0.0)):,.1f}bn in and out" for n in nodes],
             hoverinfo="text",
-            name="firms",
+            name="Firms (sized by money in and out)",
         )
     )
+    if highlight is not None:
+        title = (
+            f"At most ${highlight.bottleneck:,.0f}bn can go round the {' → '.join(loop)} loop; "
+            f"{net.share:.0%} of all money flow goes round loops"
+        )
+    else:
+        title = (
+            f"The deals do not close the {' → '.join(loop)} loop; {net.share:.0%} of all money "
+            "flow goes round other loops"
+        )
+    if binding_share is not None:
+        title += f" ({binding_share:.0%} among binding deals)"
+    style(fig, title=title, height=640)
     fig.update_layout(
-        **LAYOUT,
-        height=640,
-        title=(
-            f"Money flows between AI firms (red: the {' → '.join(loop)} loop; "
-            "bold: edges on any loop)"
-        ),
         xaxis={"visible": False},
         yaxis={"visible": False, "scaleanchor": "x"},
+        margin={"b": 24},
     )
+    return fig
+
+
+def loop_figure(v: CircularityView, loop: tuple[str, ...]) -> go.Figure | None:
+    """Each leg of the debate's loop as recorded in the deals, against the ~$100bn a leg the
+    debate claims (C13)."""
+    c = v.loop
+    if c is None:
+        return None
+    legs = [f"{a} → {b}" for a, b in zip(c.firms, (*c.firms[1:], c.firms[0]), strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=legs,
+            y=list(c.amounts),
+            name="Recorded in the deals, all statuses (red: the smallest leg)",
+            marker_color=[_LOOP_COLOUR if a == c.bottleneck else "#1f77b4" for a in c.amounts],
+            text=[f"${a:,.0f}bn" for a in c.amounts],
+            textposition="outside",
+            hovertemplate="%{x}: $%{y:,.1f}bn<extra></extra>",
+        )
+    )
+    if np.isfinite(v.claimed_leg_usd_bn):
+        claimed_line(fig, v.claimed_leg_usd_bn, "C13", f"~${v.claimed_leg_usd_bn:,.0f}bn a leg")
+    smallest = legs[list(c.amounts).index(c.bottleneck)]
+    style(
+        fig,
+        title=(
+            f"The loop's smallest leg, {smallest}, caps what can go round at ${c.bottleneck:,.0f}bn"
+        ),
+        x_title="Leg of the loop (payer → payee)",
+        y_title="Money in the deals (USD bn)",
+    )
+    fig.update_yaxes(range=[0, max(*c.amounts, v.claimed_leg_usd_bn or 0) * 1.15])
     return fig
 
 
 def chart(r: Result) -> list[go.Figure]:
     v: CircularityView = r.detail
     p: CircularityParams = r.params  # type: ignore[assignment]
-    return [network_figure(v.network, v.loop, names(p.loop))]
+    figures = [
+        network_figure(v.network, v.loop, names(p.loop), v.binding.share),
+        loop_figure(v, names(p.loop)),
+    ]
+    return [f for f in figures if f is not None]
 
 
 ARGUMENT = register(

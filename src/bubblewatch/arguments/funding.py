@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from bubblewatch.arguments._financing import LAYOUT, ids
+from bubblewatch.arguments._financing import ids
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.charts import style
 from bubblewatch.models import funding as funding_model
 from bubblewatch.universe import HYPERSCALERS
 
@@ -180,31 +181,102 @@ def analyze(t: Tables, p: FundingParams) -> Result:
     )
 
 
-def chart(r: Result) -> list[go.Figure]:
-    latest = r.detail.latest
+_INSTRUMENTS = {
+    "ig_bond": "Investment-grade bonds",
+    "hy_bond": "High-yield bonds",
+    "convertible": "Convertible bonds",
+    "private_credit": "Private credit",
+    "project_finance": "Project finance",
+    "equity_into_ai_labs_and_neoclouds": "Equity into AI labs and neoclouds",
+}
+"""The instruments of outside money, in the order they stack, with their legend names."""
+
+
+def sources_figure(v: FundingView) -> go.Figure:
+    """Each hyperscaler's latest fiscal year: operating cash flow, bonds and loans and sponsored
+    vehicles stacked against capex."""
+    latest = v.latest
+    labels = [f"{company} {row['period']}" for company, row in latest.iterrows()]
     fig = go.Figure()
-    for column, name in (
-        ("operating_cash_flow", "operating cash flow"),
-        ("bonds_and_loans", "bonds and loans"),
-        ("sponsored_vehicles", "sponsored vehicles"),
+    for column, name, colour in (
+        ("operating_cash_flow", "Operating cash flow", "#1f77b4"),
+        ("bonds_and_loans", "Bonds and loans", "#ff7f0e"),
+        ("sponsored_vehicles", "Sponsored vehicles", "#9467bd"),
     ):
-        fig.add_trace(go.Bar(x=latest.index, y=latest[column], name=name))
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=latest[column].to_numpy(),
+                name=name,
+                marker_color=colour,
+                hovertemplate="%{x}: $%{y:,.1f}bn<extra>" + name + "</extra>",
+            )
+        )
     fig.add_trace(
         go.Scatter(
-            x=latest.index,
-            y=latest["capex"],
+            x=labels,
+            y=latest["capex"].to_numpy(),
             mode="markers",
-            marker={"size": 14, "symbol": "diamond"},
-            name="capex",
+            marker={"size": 14, "symbol": "diamond", "color": "#222222"},
+            name="Capex",
+            hovertemplate="%{x}: capex $%{y:,.1f}bn<extra></extra>",
         )
     )
-    fig.update_layout(
-        **LAYOUT,
-        height=420,
-        barmode="stack",
-        title="Latest fiscal year: sources of funds against capex (USD bn)",
+    covered = latest.loc[latest["capex"] <= latest["operating_cash_flow"]]
+    over = latest.loc[latest["capex"] > latest["operating_cash_flow"]]
+    title = (
+        f"Operating cash flow covered capex at {len(covered)} of {len(latest)} hyperscalers "
+        "in their latest fiscal year"
     )
-    return [fig]
+    if len(over):
+        title += "; not at " + ", ".join(
+            f"{c} ({float(r['capex_to_ocf']):.0%} of it)" for c, r in over.iterrows()
+        )
+    style(
+        fig,
+        title=title,
+        x_title="Company, latest fiscal year",
+        y_title="USD bn in the fiscal year",
+    )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    return fig
+
+
+def outside_money_figure(v: FundingView) -> go.Figure | None:
+    """Outside money raised across AI issuers by year and instrument."""
+    eco = v.funding.ecosystem
+    if eco.empty:
+        return None
+    years = [int(y) for y in eco.index]
+    fig = go.Figure()
+    for column, name in _INSTRUMENTS.items():
+        if column in eco.columns and float(eco[column].abs().sum()) > 0:
+            fig.add_trace(
+                go.Bar(
+                    x=years,
+                    y=eco[column].to_numpy(),
+                    name=name,
+                    hovertemplate="%{x}: $%{y:,.1f}bn<extra>" + name + "</extra>",
+                )
+            )
+    total = eco["outside_money"]
+    peak = int(total.idxmax())
+    title = (
+        f"Outside money raised by AI issuers went from ${float(total.iloc[0]):,.0f}bn in "
+        f"{years[0]} to ${float(total.loc[peak]):,.0f}bn in {peak}"
+    )
+    if peak != years[-1]:
+        title += f" (${float(total.iloc[-1]):,.0f}bn in {years[-1]})"
+    style(fig, title=title, x_title="Year", y_title="USD bn raised in the year")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_xaxes(tickformat="d", dtick=1)
+    return fig
+
+
+def chart(r: Result) -> list[go.Figure]:
+    v: FundingView = r.detail
+    figures = [sources_figure(v), outside_money_figure(v)]
+    return [f for f in figures if f is not None]
 
 
 ARGUMENT = register(

@@ -21,6 +21,7 @@ from bubblewatch._assignments import parse_floats
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.charts import CLAIM_COLOUR, style
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import power
 from bubblewatch.models.gpu.assumptions import BOUNDS
@@ -28,11 +29,6 @@ from bubblewatch.models.gpu.assumptions import BOUNDS
 if TYPE_CHECKING:
     from bubblewatch.claims.claimed import Claimed
 
-_LAYOUT = {
-    "template": "plotly_white",
-    "height": 420,
-    "margin": {"l": 60, "r": 30, "t": 50, "b": 40},
-}
 _IDS = r"[\w.,\- ]*"
 """Comma-separated path ids (empty: every sourced path)."""
 _NUMBERS = r"[0-9.,eE+\- ]*"
@@ -356,53 +352,85 @@ def chart(r: Result) -> list[go.Figure]:
     steps = np.arange(o.through - o.base_year + 1)
     paths = np.outer(annual.to_numpy(), steps)
     x = o.base_year + steps
+    band = f"Range over {len(annual)} demand x build paths"
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(x=x, y=paths.max(axis=0), line={"width": 0}, showlegend=False, hoverinfo="skip")
+        go.Scatter(
+            x=x,
+            y=paths.max(axis=0),
+            mode="lines",
+            line={"width": 0},
+            name=band,
+            legendgroup=band,
+            showlegend=False,
+            hoverinfo="skip",
+        )
     )
     fig.add_trace(
         go.Scatter(
             x=x,
             y=paths.min(axis=0),
+            mode="lines",
             fill="tonexty",
             line={"width": 0},
             fillcolor="rgba(31,119,180,0.18)",
-            name="range over demand x build paths",
+            name=band,
+            legendgroup=band,
+            hoverinfo="skip",
         )
     )
     fig.add_trace(
         go.Scatter(
             x=x,
             y=np.median(paths, axis=0),
-            name="median path",
+            name="Median path",
             line={"color": "#1f77b4", "width": 3},
+            hovertemplate="%{x}: %{y:,.1f} GW short<extra></extra>",
         )
     )
+    if debate.gap is not None:
+        wedge = f"Claimed: {_range(debate.gap)} GW a year, added up (C33)"
+        for rate, show in ((debate.gap.low, True), (debate.gap.high, False)):
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=rate * steps,
+                    mode="lines",
+                    line={"color": CLAIM_COLOUR, "dash": "dot", "width": 1.5},
+                    name=wedge,
+                    legendgroup=wedge,
+                    showlegend=show,
+                    hovertemplate=f"%{{x}}: %{{y:,.0f}} GW at {rate:g} GW a year<extra></extra>",
+                )
+            )
+    median_total = float(o.grid[o.shortfall_column].median())
+    title = f"On the median path US data centres are {median_total:.0f} GW short by {o.through}"
     if debate.shortfall is not None:
         year = debate.shortfall_year or o.through
+        when = f" by {debate.shortfall_year}" if debate.shortfall_year else ""
         fig.add_shape(
             type="rect",
             x0=year - 0.15,
             x1=year + 0.15,
             y0=debate.shortfall.low,
             y1=debate.shortfall.high,
-            fillcolor="orange",
-            opacity=0.35,
+            fillcolor=CLAIM_COLOUR,
+            opacity=0.3,
             line_width=0,
+            name=f"Claimed: {_range(debate.shortfall)} GW short{when} (C33)",
+            showlegend=True,
         )
-        fig.add_annotation(
-            x=year,
-            y=debate.shortfall.high,
-            text=f"debate: {_range(debate.shortfall)} GW"
-            + (f" by {debate.shortfall_year}" if debate.shortfall_year else ""),
-            showarrow=False,
-            yshift=10,
+        title += (
+            f", {_position(median_total, debate.shortfall.low, debate.shortfall.high)} "
+            f"the debate's {_range(debate.shortfall)} GW"
         )
-    fig.update_layout(
-        **_LAYOUT,
-        title=f"US data-centre power: cumulative shortfall from {o.base_year} (GW)",
-        yaxis_title="demand less capacity built (GW)",
+    style(
+        fig,
+        title=title,
+        x_title="Year",
+        y_title=f"Shortfall since {o.base_year} (GW)",
     )
+    fig.update_xaxes(tickformat="d", dtick=1)
     return [fig]
 
 

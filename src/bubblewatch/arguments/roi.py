@@ -19,15 +19,10 @@ import plotly.graph_objects as go
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.charts import claimed_line, reference_line, style
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import claim_sources, hyperscaler_years
 from bubblewatch.models import roi
-
-_LAYOUT = {
-    "template": "plotly_white",
-    "height": 420,
-    "margin": {"l": 60, "r": 30, "t": 50, "b": 40},
-}
 
 COMMITMENT_TYPES = ("compute_contract", "chip_purchase")
 """Deal types that commit OpenAI's money to compute."""
@@ -175,7 +170,7 @@ class RoiDetail:
     openai_deals: pd.DataFrame
     """OpenAI's compute and chip deals (``deals`` rows)."""
     by_party: pd.Series
-    """Their disclosed amounts by counterparty (USD bn)."""
+    """Their disclosed amounts by counterparty (USD bn; NaN where no amount is disclosed)."""
     sequoia: pd.DataFrame
     ranges: dict[str, roi.Range]
     simulation: roi.RevenueGapSimulation
@@ -189,6 +184,12 @@ class RoiDetail:
     openai: dict[str, Any] | None
     """OpenAI's stated commitments, their yearly share over the term and its run-rate."""
     target: RevenueTarget | None
+    counterparties: pd.DataFrame
+    """One row per counterparty (:func:`counterparties`): deals, undisclosed deals, disclosed sum."""
+    commitments_said: ClaimedAmount | None = None
+    """The debate's claimed commitments (C26)."""
+    target_said: ClaimedAmount | None = None
+    """The debate's claimed revenue target (C28)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -208,6 +209,11 @@ class RoiDetail:
         out["openai"] = self.openai
         out["openai_revenue_target"] = None if self.target is None else self.target.to_dict()
         out["openai_deals_by_counterparty"] = {str(k): v for k, v in self.by_party.items()}
+        out["openai_counterparties"] = self.counterparties.to_dict(orient="records")
+        out["openai_counterparties_note"] = (
+            "disclosed_usd_bn is null where no deal with the counterparty discloses an amount "
+            "(an undisclosed amount, not zero)"
+        )
         return out
 
 
@@ -232,14 +238,92 @@ def _openai_target(estimates: pd.DataFrame) -> RevenueTarget | None:
     )
 
 
+def counterparties(openai_deals: pd.DataFrame) -> pd.DataFrame:
+    """OpenAI's commitments by counterparty: deals, those without a disclosed amount, and the sum
+    of the disclosed amounts (NaN where no deal with that counterparty discloses one).
+
+    Sorted by disclosed amount, largest first, then the counterparties with none, by name.
+    """
+    amount = openai_deals["amount_usd_bn"]
+    frame = (
+        pd.DataFrame(
+            {
+                "counterparty": openai_deals["money_to"].astype(str),
+                "deal": 1,
+                "undisclosed": amount.isna().astype(int),
+                "amount_usd_bn": amount,
+                "source_id": openai_deals["source_id"].astype(str),
+            }
+        )
+        .groupby("counterparty")
+        .agg(
+            deals=("deal", "sum"),
+            undisclosed_deals=("undisclosed", "sum"),
+            disclosed_usd_bn=("amount_usd_bn", lambda v: v.sum(min_count=1)),
+            sources=("source_id", lambda v: ", ".join(dict.fromkeys(v))),
+        )
+        .reset_index()
+    )
+    frame["amount_disclosed"] = frame["disclosed_usd_bn"].notna()
+    frame = frame.sort_values(
+        ["amount_disclosed", "disclosed_usd_bn", "counterparty"], ascending=[False, False, True]
+    )
+    columns = ["counterparty", "deals", "undisclosed_deals", "disclosed_usd_bn", "amount_disclosed"]
+    return frame[[*columns, "sources"]].reset_index(drop=True)
+
+
+def revenue_against_commitments(
+    path: pd.DataFrame, coverage: roi.CommitmentCoverage | None
+) -> pd.DataFrame:
+    """OpenAI's revenue by year (reported, interpolated or projected, with its source) beside the
+    year's share of its stated commitments over their term (NaN outside the term or the path)."""
+    table = path.reset_index().rename(columns={"kind": "revenue_kind"})
+    table["year"] = table["year"].astype(int)
+    if coverage is None:
+        table["commitments_usd_bn"] = float("nan")
+    else:
+        yearly = coverage.table["commitments_usd_bn"]
+        table["commitments_usd_bn"] = table["year"].map(yearly.to_dict()).astype(float)
+    share = table["revenue_usd_bn"] / table["commitments_usd_bn"]
+    table["revenue_over_commitments_share"] = share.round(3)
+    table["revenue_usd_bn"] = table["revenue_usd_bn"].round(1)
+    table["source_id"] = table["source_id"].where(table["source_id"].notna(), None)
+    return table[
+        [
+            "year",
+            "revenue_usd_bn",
+            "revenue_kind",
+            "commitments_usd_bn",
+            "revenue_over_commitments_share",
+            "source_id",
+        ]
+    ]
+
+
+def _listing(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _parties(n: int) -> str:
+    return f"{n} counterpart" + ("y" if n == 1 else "ies")
+
+
 def analyze(t: Tables, p: RoiParams) -> Result:
     deals = t["deals"]
     openai = deals.loc[deals["money_from"].eq("OpenAI") & deals["type"].isin(COMMITMENT_TYPES)]
     by_party = (
         openai.groupby("money_to")["amount_usd_bn"].sum(min_count=1).sort_values(ascending=False)
     )
+    parties = counterparties(openai)
+    disclosed_parties = parties.loc[parties["amount_disclosed"], "counterparty"].tolist()
+    hidden_parties = parties.loc[~parties["amount_disclosed"], "counterparty"].tolist()
     ids = tuple(dict.fromkeys(openai["source_id"]))
+    hidden_ids = (
+        tuple(dict.fromkeys(openai.loc[openai["amount_usd_bn"].isna(), "source_id"].astype(str)))
+        or ids
+    )
     undisclosed = int(openai["amount_usd_bn"].isna().sum())
+    disclosed_total = float(openai["amount_usd_bn"].sum())
     claims = t["claims"]
     commitments_said = claimed_amount(claims, "C26")
     target_said = claimed_amount(claims, "C28")
@@ -296,17 +380,31 @@ def analyze(t: Tables, p: RoiParams) -> Result:
             coverage = roi.commitments_against_revenue(
                 total, p.commitment_years, path["revenue_usd_bn"].to_dict(), start
             )
+    target = _openai_target(estimates)
 
-    figures: tuple[KeyFigure, ...] = (
+    figures: list[KeyFigure] = [
         KeyFigure(
             "OpenAI compute and chip commitments with a disclosed amount",
-            float(by_party.sum()),
+            disclosed_total,
             "usd_bn",
             ids,
             claim_id="C26",
         ),
-        KeyFigure("Counterparties of those commitments", float(len(by_party)), "count", ids),
-        KeyFigure("Commitments with no disclosed amount", float(undisclosed), "count", ids),
+        KeyFigure(
+            "Counterparties with a disclosed amount",
+            float(len(disclosed_parties)),
+            "count",
+            ids,
+            ", ".join(disclosed_parties),
+        ),
+        KeyFigure(
+            "Counterparties with no disclosed amount",
+            float(len(hidden_parties)),
+            "count",
+            hidden_ids,
+            ", ".join(hidden_parties),
+        ),
+        KeyFigure("Deals with no disclosed amount", float(undisclosed), "count", hidden_ids),
         KeyFigure(
             "Claimed OpenAI commitments (C26)",
             commitments_said.usd_bn,
@@ -321,10 +419,114 @@ def analyze(t: Tables, p: RoiParams) -> Result:
             claim_sources(claims, "C28"),
             claim_id="C28",
         ),
-        KeyFigure(f"Hyperscaler capex, {latest}", capex, "usd_bn", cap_ids),
-    )
+    ]
+    first_cover: int | None = None
+    path_text = ""
+    if stated is not None:
+        figures.append(
+            KeyFigure(
+                f"OpenAI's stated commitments, over about {p.commitment_years} years",
+                stated["commitments_usd_bn"],
+                "usd_bn",
+                (stated["source_id"],),
+                f"${stated['yearly_commitments_usd_bn']:,.0f}bn a year if spread evenly "
+                f"(an assumption: the terms are not disclosed)",
+                claim_id="C26",
+            )
+        )
+    if path is not None:
+        reported = path.loc[path["kind"].eq("actual")]
+        projected = path.loc[path["kind"].eq("projection")]
+        if len(reported):
+            year = int(reported.index[-1])
+            figures.append(
+                KeyFigure(
+                    f"OpenAI revenue, {year} (reported)",
+                    float(reported["revenue_usd_bn"].iloc[-1]),
+                    "usd_bn",
+                    (str(reported["source_id"].iloc[-1]),),
+                    claim_id="C28",
+                )
+            )
+        for year, row in projected.iterrows():
+            figures.append(
+                KeyFigure(
+                    f"OpenAI revenue, {year} (OpenAI's projection)",
+                    float(row["revenue_usd_bn"]),
+                    "usd_bn",
+                    (str(row["source_id"]),),
+                )
+            )
+        if coverage is not None and stated is not None:
+            cov = coverage.table.dropna()
+            covered = cov.loc[cov["revenue_over_commitments"] >= 1]
+            first_cover = int(covered.index[0]) if len(covered) else None
+            path_ids = tuple(
+                dict.fromkeys([*path["source_id"].dropna().astype(str), stated["source_id"]])
+            )
+            if len(cov):
+                y0, y1 = int(cov.index[0]), int(cov.index[-1])
+                figures.append(
+                    KeyFigure(
+                        f"OpenAI revenue over a year's commitments, {y0} / {y1}",
+                        f"{cov['revenue_over_commitments'].iloc[0]:.0%} / "
+                        f"{cov['revenue_over_commitments'].iloc[-1]:.0%}",
+                        "text",
+                        path_ids,
+                        "revenue between sourced years is interpolated at constant growth",
+                    )
+                )
+            if len(reported):
+                last = float(reported["revenue_usd_bn"].iloc[-1])
+                path_text = f" against ${last:,.0f}bn of revenue in {int(reported.index[-1])}; " + (
+                    f"on its own projections revenue first covers a year's commitments in "
+                    f"{first_cover}"
+                    if first_cover is not None
+                    else "on its own projections revenue covers no year's commitments "
+                    f"through {int(path.index[-1])}"
+                )
+    if target is not None:
+        figures.append(
+            KeyFigure(
+                f"Growth a year from {target.revenue_year} to the {target.target_year} target",
+                target.growth,
+                "share",
+                (target.revenue_source_id, *claim_sources(claims, "C28")),
+                claim_id="C28",
+            )
+        )
+    if now is not None:
+        spend_id = now["source_ids"][0]
+        revenue_ids = tuple(str(r["source_id"]) for r in now["revenues"]) or (spend_id,)
+        sellers = ", ".join(
+            f"{r['subject']} {r['period']} ${float(r['value']):,.0f}bn" for r in now["revenues"]
+        )
+        figures += [
+            KeyFigure(
+                f"Revenue needed: NVIDIA data-centre revenue {now['spend_period']} "
+                f"(${now['accelerator_spend_usd_bn']:,.1f}bn) x {now['datacenter_multiple']:g} "
+                f"x {now['margin_multiple']:g}",
+                float(now["required_revenue_usd_bn"]),
+                "usd_bn",
+                (spend_id,),
+            ),
+            KeyFigure(
+                "Sourced AI revenue (a partial count)",
+                float(now["sourced_ai_revenue_usd_bn"]),
+                "usd_bn",
+                revenue_ids,
+                sellers,
+            ),
+            KeyFigure(
+                "Revenue gap on the latest figures (at most)",
+                float(now["gap_usd_bn"]),
+                "usd_bn",
+                tuple(now["source_ids"]),
+            ),
+        ]
+    figures.append(KeyFigure(f"Hyperscaler capex, {latest}", capex, "usd_bn", cap_ids))
     for year, row in check.iterrows():
-        figures += (
+        figures.append(
             KeyFigure(
                 f"Sequoia {year}: ${row['accelerator_spend_usd_bn']:,.0f}bn x "
                 f"{row['datacenter_multiple']:g} x {row['margin_multiple']:g}, recomputed",
@@ -333,20 +535,20 @@ def analyze(t: Tables, p: RoiParams) -> Result:
                 tuple(str(row["sources"]).split(", ")),
                 f"published ${row['required_published_usd_bn']:,.0f}bn, gap "
                 f"${row['gap_published_usd_bn']:,.0f}bn",
-            ),
+            )
         )
     years = " and ".join(str(y) for y in check.index)
     note = f"ranges: a scenario choice spanning the {years} analyses"
     if p.range_list:
         note += f"; set here: {', '.join(p.range_list)}"
-    figures += (
+    figures.append(
         KeyFigure(
             f"Median revenue gap over Sequoia's input ranges ({p.draws:,} seeded draws)",
             median_gap,
             "usd_bn",
             tuple(dict.fromkeys(sid for cell in check["sources"] for sid in str(cell).split(", "))),
             note,
-        ),
+        )
     )
     questions = " and ".join(f"${v:,.0f}bn" for v in check["required_published_usd_bn"])
     exact = (check["required_recomputed_usd_bn"] == check["required_published_usd_bn"]).all()
@@ -357,21 +559,67 @@ def analyze(t: Tables, p: RoiParams) -> Result:
         + " and ".join(f"${v:,.0f}bn" for v in check["required_recomputed_usd_bn"])
         + " from their inputs"
     )
+    if stated is not None:
+        opening = (
+            f"OpenAI's chief executive puts its commitments at "
+            f"${stated['commitments_usd_bn']:,.0f}bn (the debate cites {commitments_said.text}), "
+            f"about ${stated['yearly_commitments_usd_bn']:,.0f}bn a year over "
+            f"{p.commitment_years} years{path_text}."
+        )
+    else:
+        opening = f"The debate cites {commitments_said.text} of OpenAI commitments."
+    deals_text = (
+        f" The deals in the table with a disclosed amount add to ${disclosed_total:,.0f}bn across "
+        f"{_parties(len(disclosed_parties))}"
+        + (
+            f"; {_listing(hidden_parties)} ({_parties(len(hidden_parties))}) disclosed no amount"
+            if hidden_parties
+            else ""
+        )
+        + "."
+    )
+    target_text = (
+        f" The {target_said.text} revenue target{target_year} (C28) needs "
+        f"{target.growth:.0%} growth a year from ${target.revenue_usd_bn:,.1f}bn in "
+        f"{target.revenue_year}."
+        if target is not None
+        else f" The debate cites a {target_said.text} revenue target{target_year} (C28)."
+    )
+    gap_text = (
+        f" On the latest figures NVIDIA's ${now['accelerator_spend_usd_bn']:,.0f}bn of "
+        f"data-centre revenue needs ${now['required_revenue_usd_bn']:,.0f}bn of end-user revenue "
+        f"against ${now['sourced_ai_revenue_usd_bn']:,.0f}bn sourced (a partial count), a gap "
+        f"of up to ${now['gap_usd_bn']:,.0f}bn;"
+        if now is not None
+        else ""
+    )
     reading = (
-        f"Deals in the table commit OpenAI to ${by_party.sum():,.0f}bn of compute and chips across "
-        f"{len(by_party)} counterparties ({undisclosed} more undisclosed), against the "
-        f"{commitments_said.text} the debate cites and a {target_said.text} revenue target"
-        f"{target_year}; Sequoia's {questions} questions {recompute}, and over their ranges the "
-        f"median gap is ${median_gap:,.0f}bn."
+        opening
+        + deals_text
+        + target_text
+        + gap_text
+        + f" Sequoia's {questions} questions {recompute}, and over their ranges the median gap is "
+        f"${median_gap:,.0f}bn."
+    )
+    tables: list[tuple[str, pd.DataFrame]] = [
+        ("OpenAI's compute and chip commitments by counterparty", parties),
+    ]
+    if path is not None:
+        tables.append(
+            (
+                "OpenAI's revenue path against its stated commitments",
+                revenue_against_commitments(path, coverage),
+            )
+        )
+    tables.append(
+        ("Sequoia's revenue gap recomputed from its published inputs", check.reset_index())
     )
     return Result(
         "roi",
         p,
         reading,
-        figures,
-        tables=(
-            ("Sequoia's revenue gap recomputed from its published inputs", check.reset_index()),
-        ),
+        tuple(figures),
+        tables=tuple(tables),
         detail=RoiDetail(
             openai,
             by_party,
@@ -384,18 +632,276 @@ def analyze(t: Tables, p: RoiParams) -> Result:
             path,
             coverage,
             stated,
-            _openai_target(estimates),
+            target,
+            parties,
+            commitments_said,
+            target_said,
         ),
     )
 
 
-def chart(r: Result) -> list[go.Figure]:
-    by_party = r.detail.by_party
-    fig = go.Figure(go.Bar(x=by_party.index, y=by_party.to_numpy(), name="USD bn"))
-    fig.update_layout(
-        **_LAYOUT, title="OpenAI's disclosed compute and chip commitments by counterparty (USD bn)"
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+_DISCLOSED_COLOUR = "#1f77b4"
+_UNDISCLOSED_COLOUR = "#7f7f7f"
+_KIND_STYLE = {
+    "actual": ("OpenAI revenue, reported", "circle"),
+    "interpolated": ("OpenAI revenue, interpolated", "circle-open"),
+    "projection": ("OpenAI revenue, its projection", "diamond"),
+}
+
+
+def _year_axis(fig: go.Figure) -> None:
+    fig.update_xaxes(tickformat="d", dtick=1)
+
+
+def counterparty_figure(d: RoiDetail) -> go.Figure:
+    """Disclosed amounts by counterparty as bars; counterparties with no disclosed amount as a
+    marked, labelled slot (no bar), so a missing amount never reads as zero."""
+    parties = d.counterparties
+    shown = parties.loc[parties["amount_disclosed"]]
+    hidden = parties.loc[~parties["amount_disclosed"]]
+    order = parties["counterparty"].tolist()[::-1]  # the largest at the top
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=shown["counterparty"],
+            x=shown["disclosed_usd_bn"],
+            orientation="h",
+            name="Disclosed amount",
+            marker_color=_DISCLOSED_COLOUR,
+            text=[f"${v:,.0f}bn" for v in shown["disclosed_usd_bn"]],
+            textposition="auto",
+            customdata=shown[["deals", "undisclosed_deals", "sources"]].to_numpy(),
+            hovertemplate=(
+                "%{y}: $%{x:,.1f}bn over %{customdata[0]} deal(s); "
+                "%{customdata[1]} without an amount<br>sources: %{customdata[2]}<extra></extra>"
+            ),
+        )
     )
-    return [fig]
+    if len(hidden):
+        fig.add_trace(
+            go.Scatter(
+                y=hidden["counterparty"],
+                x=[0.0] * len(hidden),
+                mode="markers+text",
+                name="Amount undisclosed (deal signed, no figure)",
+                marker={"symbol": "line-ns-open", "size": 16, "color": _UNDISCLOSED_COLOUR},
+                text=["amount undisclosed"] * len(hidden),
+                textposition="middle right",
+                textfont={"color": _UNDISCLOSED_COLOUR},
+                customdata=hidden[["deals", "sources"]].to_numpy(),
+                hovertemplate=(
+                    "%{y}: %{customdata[0]} deal(s), no amount disclosed"
+                    "<br>sources: %{customdata[1]}<extra></extra>"
+                ),
+            )
+        )
+    n_shown, n_hidden = len(shown), len(hidden)
+    title = (
+        f"OpenAI's deals disclose ${float(shown['disclosed_usd_bn'].sum()):,.0f}bn across "
+        f"{_parties(n_shown)}"
+        + (
+            f"; {n_hidden} more ({_listing(hidden['counterparty'].tolist())}) disclose no amount"
+            if n_hidden
+            else ""
+        )
+    )
+    style(
+        fig,
+        title=title,
+        x_title="Disclosed commitments (USD bn)",
+        y_title="Counterparty",
+        height=120 + 34 * len(parties),
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
+    fig.update_xaxes(rangemode="tozero")
+    return fig
+
+
+def revenue_path_figure(d: RoiDetail) -> go.Figure | None:
+    """OpenAI's revenue by year (reported, interpolated, projected) against a year's share of its
+    stated commitments, with the debate's ~$100bn target (C28)."""
+    if d.revenue_path is None:
+        return None
+    path = d.revenue_path
+    fig = go.Figure()
+    if d.coverage is not None and d.openai is not None:
+        yearly = d.coverage.table["commitments_usd_bn"]
+        fig.add_trace(
+            go.Bar(
+                x=list(yearly.index),
+                y=yearly.to_numpy(),
+                name=(
+                    f"Commitments: ${d.openai['commitments_usd_bn']:,.0f}bn spread over "
+                    f"{d.openai['term_years']} years"
+                ),
+                marker_color="rgba(127,127,127,0.35)",
+                hovertemplate="%{x}: $%{y:,.0f}bn of commitments<extra></extra>",
+            )
+        )
+    line_x = list(path.index)
+    fig.add_trace(
+        go.Scatter(
+            x=line_x,
+            y=path["revenue_usd_bn"].to_numpy(),
+            mode="lines",
+            line={"color": _DISCLOSED_COLOUR, "width": 2},
+            name="OpenAI revenue path",
+            legendgroup="revenue",
+            showlegend=False,  # drawn with the reported figures' legend entry
+            hoverinfo="skip",
+        )
+    )
+    for kind, (name, symbol) in _KIND_STYLE.items():
+        rows = path.loc[path["kind"].eq(kind)]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=list(rows.index),
+                y=rows["revenue_usd_bn"].to_numpy(),
+                mode="markers",
+                marker={"symbol": symbol, "size": 10, "color": _DISCLOSED_COLOUR},
+                name=name,
+                legendgroup="revenue" if kind == "actual" else kind,
+                customdata=rows["source_id"].fillna("computed between sourced years").to_numpy(),
+                hovertemplate="%{x}: $%{y:,.1f}bn (%{customdata})<extra></extra>",
+            )
+        )
+    said = d.target_said
+    if said is not None and not pd.isna(said.usd_bn):
+        when = f" by {said.year}" if said.year is not None else ""
+        claimed_line(fig, said.usd_bn, said.claim_id, f"{said.text} revenue{when}")
+    title = "OpenAI's revenue by year"
+    if d.coverage is not None and d.openai is not None:
+        cov = d.coverage.table.dropna()
+        covered = cov.loc[cov["revenue_over_commitments"] >= 1]
+        yearly_bn = d.openai["yearly_commitments_usd_bn"]
+        if len(covered):
+            title = (
+                f"On its own projections OpenAI's revenue first exceeds a year's "
+                f"${yearly_bn:,.0f}bn of commitments in {int(covered.index[0])}"
+            )
+        else:
+            title = (
+                f"On its own projections OpenAI's revenue stays below a year's "
+                f"${yearly_bn:,.0f}bn of commitments through {int(path.index[-1])}"
+            )
+    style(fig, title=title, x_title="Year", y_title="USD bn a year")
+    _year_axis(fig)
+    return fig
+
+
+def cumulative_figure(d: RoiDetail) -> go.Figure | None:
+    """Commitments and revenue added up from the start of the term, against the debate's ~$1.4tn
+    (C26) and the sum of the deals with a disclosed amount."""
+    if d.coverage is None or d.openai is None:
+        return None
+    table = d.coverage.table
+    committed = table["commitments_usd_bn"].cumsum()
+    earned = table["revenue_usd_bn"].dropna().cumsum()
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=list(committed.index),
+            y=committed.to_numpy(),
+            mode="lines+markers",
+            name="Commitments to date (spread evenly)",
+            line={"color": "#7f7f7f", "width": 2},
+            hovertemplate="%{x}: $%{y:,.0f}bn committed<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=list(earned.index),
+            y=earned.to_numpy(),
+            mode="lines+markers",
+            name="OpenAI revenue to date (reported, interpolated, projected)",
+            line={"color": _DISCLOSED_COLOUR, "width": 3},
+            hovertemplate="%{x}: $%{y:,.0f}bn earned<extra></extra>",
+        )
+    )
+    said = d.commitments_said
+    if said is not None and not pd.isna(said.usd_bn):
+        claimed_line(fig, said.usd_bn, said.claim_id, f"{said.text} of commitments")
+    disclosed = float(d.openai_deals["amount_usd_bn"].sum())
+    reference_line(fig, disclosed, f"Deals with a disclosed amount: ${disclosed:,.0f}bn")
+    start = int(table.index[0])
+    if len(earned):
+        end = int(earned.index[-1])
+        share = float(earned.iloc[-1] / committed.loc[end])
+        title = (
+            f"From {start} to {end} OpenAI's revenue adds to ${float(earned.iloc[-1]):,.0f}bn, "
+            f"{share:.0%} of the ${float(committed.loc[end]):,.0f}bn committed by then"
+        )
+    else:
+        title = f"OpenAI's commitments add up from {start}; no revenue figure covers the term"
+    style(fig, title=title, x_title="Year", y_title=f"USD bn, added up from {start}")
+    _year_axis(fig)
+    return fig
+
+
+def gap_figure(d: RoiDetail) -> go.Figure:
+    """Revenue needed against AI revenue: Sequoia's 2023 and 2024 analyses and the latest
+    figures (NVIDIA's latest data-centre revenue against the sourced AI revenues)."""
+    labels = [f"Sequoia {year}" for year in d.sequoia.index]
+    needed = d.sequoia["required_published_usd_bn"].tolist()
+    have = d.sequoia["implied_ai_revenue_usd_bn"].tolist()
+    sources = d.sequoia["sources"].astype(str).tolist()
+    now = d.current
+    if now is not None:
+        labels.append(f"Latest ({now['spend_period']} chips)")
+        needed.append(float(now["required_revenue_usd_bn"]))
+        have.append(float(now["sourced_ai_revenue_usd_bn"]))
+        sources.append(", ".join(now["source_ids"]))
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=needed,
+            name="Revenue needed (accelerator spend x 2 x 2)",
+            marker_color="#7f7f7f",
+            text=[f"${v:,.0f}bn" for v in needed],
+            textposition="outside",
+            customdata=sources,
+            hovertemplate="%{x}: $%{y:,.0f}bn needed<br>sources: %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=have,
+            name="AI revenue (Sequoia's estimate; latest: sourced, partial)",
+            marker_color=_DISCLOSED_COLOUR,
+            text=[f"${v:,.0f}bn" for v in have],
+            textposition="outside",
+            customdata=sources,
+            hovertemplate="%{x}: $%{y:,.0f}bn of AI revenue<br>sources: %{customdata}<extra></extra>",
+        )
+    )
+    if now is not None:
+        title = (
+            f"The latest chip spend needs ${now['required_revenue_usd_bn']:,.0f}bn of revenue "
+            f"against ${now['sourced_ai_revenue_usd_bn']:,.0f}bn sourced: a gap of up to "
+            f"${now['gap_usd_bn']:,.0f}bn"
+        )
+    else:
+        title = (
+            f"Sequoia's revenue gap grew to ${float(d.sequoia['gap_published_usd_bn'].iloc[-1]):,.0f}bn "
+            f"by {int(d.sequoia.index[-1])}"
+        )
+    style(fig, title=title, x_title="Analysis", y_title="USD bn a year")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(range=[0, max(needed) * 1.15])
+    return fig
+
+
+def chart(r: Result) -> list[go.Figure]:
+    d: RoiDetail = r.detail
+    figures = [counterparty_figure(d), revenue_path_figure(d), cumulative_figure(d), gap_figure(d)]
+    return [f for f in figures if f is not None]
 
 
 ARGUMENT = register(

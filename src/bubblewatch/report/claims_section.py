@@ -8,12 +8,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from bubblewatch.arguments.session import Session
+from bubblewatch.charts import style
 from bubblewatch.claims import Verdict, ledger
+from bubblewatch.claims.ledger import Ledger
 from bubblewatch.report.assessment import Evidence, Section
 
 Tables = Mapping[str, pd.DataFrame]
 
-_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 30, "t": 50, "b": 40}}
 _COLOURS = {
     Verdict.SUPPORTED: "#2e7d32",
     Verdict.ROUGHLY_RIGHT: "#9ccc65",
@@ -22,6 +23,64 @@ _COLOURS = {
     Verdict.CONTRADICTED: "#c62828",
     Verdict.NOT_VERIFIABLE: "#9e9e9e",
 }
+
+
+def _label(section: str) -> str:
+    """``roi`` -> ``ROI``, ``markets`` -> ``Markets``: an argument's id as an axis label."""
+    return section.upper() if len(section) <= 3 else section.capitalize()
+
+
+def verdicts_figure(book: Ledger) -> go.Figure:
+    """The verdicts on the debate's claims, stacked by argument; the title states how many of the
+    testable claims hold."""
+    frame = pd.DataFrame(
+        [{"section": _label(r.claim.section), "verdict": r.verdict} for r in book.results]
+    )
+    order = list(dict.fromkeys(frame["section"])) if len(frame) else []
+    fig = go.Figure()
+    for v in Verdict:
+        per = (
+            frame.loc[frame["verdict"] == v].groupby("section").size().reindex(order, fill_value=0)
+            if len(frame)
+            else pd.Series(dtype=int)
+        )
+        if int(per.sum()) == 0:
+            continue  # a verdict no claim received has no mark (the title counts it)
+        fig.add_trace(
+            go.Bar(
+                y=order,
+                x=per.to_numpy(),
+                orientation="h",
+                name=f"{v.value.capitalize()} ({int(per.sum())})",
+                marker_color=_COLOURS[v],
+                hovertemplate="%{y}: %{x} claim(s)<extra>" + v.value + "</extra>",
+            )
+        )
+    counts = book.counts()
+    tested = len(book.results) - counts[Verdict.NOT_VERIFIABLE]
+    held = counts[Verdict.SUPPORTED] + counts[Verdict.ROUGHLY_RIGHT]
+    off = [
+        f"{counts[v]} {v.value} ("
+        + ", ".join(r.claim.claim_id for r in book.results if r.verdict is v)
+        + ")"
+        for v in (Verdict.OVERSTATED, Verdict.UNDERSTATED, Verdict.CONTRADICTED)
+        if counts[v]
+    ]
+    title = f"{held} of the {tested} testable claims hold or roughly hold" + (
+        f"; {', '.join(off)}" if off else ""
+    )
+    style(
+        fig,
+        title=title,
+        x_title="Claims (count)",
+        y_title="Argument",
+        height=140 + 30 * max(len(order), 1),
+    )
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1])
+    if len(frame) and int(frame.groupby("section").size().max()) <= 10:
+        fig.update_xaxes(dtick=1)  # whole claims
+    return fig
 
 
 def build_claims(source: Session | Tables) -> Section:
@@ -33,17 +92,7 @@ def build_claims(source: Session | Tables) -> Section:
         Evidence(f"Claims judged {v.value}", float(n), "count", claim_ids)
         for v, n in counts.items()
     )
-    frame = pd.DataFrame([{"section": r.claim.section, "verdict": r.verdict} for r in book.results])
-    order = list(dict.fromkeys(frame["section"]))
-    fig = go.Figure()
-    for v in Verdict:
-        per = (
-            frame.loc[frame["verdict"] == v].groupby("section").size().reindex(order, fill_value=0)
-        )
-        fig.add_trace(go.Bar(x=order, y=per.to_numpy(), name=v.value, marker_color=_COLOURS[v]))
-    fig.update_layout(
-        **_LAYOUT, barmode="stack", title="Verdicts on the debate's claims, by argument"
-    )
+    fig = verdicts_figure(book)
     tested = len(book.results) - counts[Verdict.NOT_VERIFIABLE]
     held = counts[Verdict.SUPPORTED] + counts[Verdict.ROUGHLY_RIGHT]
     reading = (
