@@ -20,6 +20,7 @@ from bubblewatch.arguments._financing import LAYOUT, NAME, NAMES, ids, names
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import Signal, lean_by
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import financing
@@ -381,6 +382,34 @@ def chart(r: Result) -> list[go.Figure]:
     return [network_figure(v.network, v.loop, names(p.loop))]
 
 
+LOOP_BUBBLE_SHARE = 0.5
+"""Half the money flow going round closed loops: most sales then pay for themselves."""
+LOOP_BOOM_SHARE = 0.1
+
+
+def signal(r: Result) -> Signal:
+    """The share of the deals' money flow that goes round closed loops (all deals)."""
+    v: CircularityView = r.detail
+    share = float(v.network.share)
+    return Signal(
+        indicator="Money flow of the deals that goes round closed loops",
+        value=share,
+        unit="share",
+        history=(
+            "no history to rank it in (one snapshot of the deals recorded); "
+            f"{float(v.binding.share):.0%} among binding deals alone"
+        ),
+        percentile=None,
+        lean=lean_by(share, bubble=LOOP_BUBBLE_SHARE, boom=LOOP_BOOM_SHARE),
+        rule=(
+            f"bubble-leaning when {LOOP_BUBBLE_SHARE:.0%} or more of the money flow goes round "
+            "closed loops (most sales then paid for with the seller's own money), boom-leaning "
+            f"below {LOOP_BOOM_SHARE:.0%}, neutral between"
+        ),
+        source_ids=r.key_figure.source_ids,
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="circularity",
@@ -391,6 +420,7 @@ ARGUMENT = register(
         ),
         params=CircularityParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("deals", "financials", "claims"),
         command_help=(

@@ -27,6 +27,13 @@ from bubblewatch import engine_cache
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import (
+    PERCENTILE_RULE,
+    Signal,
+    ordinal,
+    percentile_lean,
+    percentile_rank,
+)
 from bubblewatch.detect import lppls, psy, runup
 from bubblewatch.detect.lppls.space import FILTER_SETS
 from bubblewatch.detect.psy.result import episode_spans, plot_x
@@ -619,6 +626,31 @@ def chart(r: Result) -> list[go.Figure]:
     return [fig]
 
 
+def signal(r: Result) -> Signal:
+    """The S&P 500 CAPE ranked among its own earlier months (the percentile rule)."""
+    v: MarketsView = r.detail
+    cape = v.cape.dropna()
+    now = float(cape.iloc[-1])
+    pct = percentile_rank(cape.iloc[:-1], now)
+    since = f"{cape.index[0]:%Y}"
+    history = (
+        f"above {pct:.0f}% of the months since {since} ({ordinal(pct)} percentile); its high is "
+        f"{cape.max():.1f} in {cape.idxmax():%b %Y}"
+        if pct is not None
+        else "no earlier months to rank it in"
+    )
+    return Signal(
+        indicator=f"S&P 500 cyclically adjusted P/E (CAPE), {cape.index[-1]:%b %Y}",
+        value=now,
+        unit="x",
+        history=history,
+        percentile=pct,
+        lean=percentile_lean(pct),
+        rule=PERCENTILE_RULE.format(since=f" since {since}"),
+        source_ids=(v.cape_source,),
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="markets",
@@ -626,6 +658,7 @@ ARGUMENT = register(
         question="Are valuations near past bubble highs, and is the sell-off an ordinary correction?",
         params=MarketsParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("market", "claims"),
         command_help="Drawdowns, CAPE, PSY explosive-root tests, run-ups and LPPLS confidence: "

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import Lean, Signal, lean_by
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import claim_sources, hyperscaler_years
 from bubblewatch.models import roi
@@ -398,6 +399,47 @@ def chart(r: Result) -> list[go.Figure]:
     return [fig]
 
 
+def signal(r: Result) -> Signal:
+    """Sourced AI revenue over the revenue Sequoia's arithmetic asks of the latest chip spend."""
+    v: RoiDetail = r.detail
+    cur = v.current
+    if cur is None:
+        return Signal(
+            "AI revenue over the revenue the accelerator spend needs",
+            float("nan"),
+            "share",
+            "no accelerator spend in the data",
+            None,
+            Lean.NEUTRAL,
+            "needs the latest accelerator spend (NVIDIA data-centre revenue)",
+            r.key_figure.source_ids,
+        )
+    multiple = float(cur["datacenter_multiple"]) * float(cur["margin_multiple"])
+    cover = float(cur["sourced_ai_revenue_usd_bn"]) / float(cur["required_revenue_usd_bn"])
+    return Signal(
+        indicator=(
+            f"Sourced AI revenue over the revenue {cur['spend_period']} accelerator spend needs "
+            "(Sequoia's arithmetic)"
+        ),
+        value=cover,
+        unit="share",
+        history=(
+            f"no history to rank it in: ${float(cur['sourced_ai_revenue_usd_bn']):,.0f}bn of "
+            f"sourced AI revenue against ${float(cur['required_revenue_usd_bn']):,.0f}bn needed "
+            f"(${float(cur['accelerator_spend_usd_bn']):,.0f}bn of accelerators x "
+            f"{float(cur['datacenter_multiple']):g} x {float(cur['margin_multiple']):g})"
+        ),
+        percentile=None,
+        lean=lean_by(cover, bubble=1 / multiple, boom=1.0),
+        rule=(
+            f"bubble-leaning when the revenue covers {1 / multiple:.0%} or less of what is "
+            "needed (not even the accelerators' cost), boom-leaning when it covers more than "
+            "all of it (chips, data centres and margin), neutral between"
+        ),
+        source_ids=tuple(cur["source_ids"]),
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="roi",
@@ -405,6 +447,7 @@ ARGUMENT = register(
         question="Can revenue catch up with the commitments being signed?",
         params=RoiParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("deals", "claims", "financials", "estimates"),
         command_help=(
