@@ -744,7 +744,7 @@ def signal(r: Result) -> Signal:
     now, year = float(share.iloc[-1]), int(share.index[-1])
     pct = percentile_rank(share.iloc[:-1], now)
     years = ", ".join(f"{x:.1%} in fiscal {int(y)}" for y, x in share.items())
-    history = f"{years} (the years every firm reports)" + (
+    history = f"{years}: the years every firm reports" + (
         f"; above {pct:.0f}% of the earlier years" if pct is not None and len(share) > 6 else ""
     )
     return Signal(

@@ -134,13 +134,14 @@ _SCOREBOARD_CSS = """
 .signal{display:inline-block;padding:.05rem .45rem;border-radius:.8rem;font-weight:600;white-space:nowrap;color:#fff;background:var(--lean)}
 .legend{list-style:none;padding:0;margin:.4rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}
 table#scoreboard{border-collapse:collapse;width:100%;font-size:.9rem}
-table#scoreboard th,table#scoreboard td{border-bottom:1px solid #ddd;padding:.35rem .45rem;vertical-align:top;text-align:left;overflow-wrap:anywhere}
+table#scoreboard th,table#scoreboard td{border-bottom:1px solid #ddd;padding:.35rem .45rem;vertical-align:top;text-align:left;overflow-wrap:break-word;hyphens:auto}
+table#scoreboard td:first-child{min-width:8rem}table#scoreboard td:last-child{min-width:7rem}
 table#scoreboard tr.lean-bubble td:first-child,table#scoreboard tr.lean-boom td:first-child,table#scoreboard tr.lean-neutral td:first-child{border-left:5px solid var(--lean)}
 table#scoreboard td.now{white-space:nowrap;font-variant-numeric:tabular-nums;font-weight:600}
 table#scoreboard .rule{display:block;color:#555;font-size:.8rem;margin-top:.2rem}
 @media (max-width:700px){table#scoreboard thead{display:none}
 table#scoreboard tr{display:block;border-left:5px solid var(--lean);margin:0 0 .8rem;background:var(--lean-bg)}
-table#scoreboard td{display:block;border:0;padding:.2rem .5rem}
+table#scoreboard td{display:block;border:0;padding:.2rem .5rem;min-width:0!important}
 table#scoreboard tr td:first-child{border-left:0}
 table#scoreboard td::before{content:attr(data-label);display:block;font-size:.75rem;color:#555;text-transform:uppercase;letter-spacing:.03em}
 table#scoreboard td.now{white-space:normal}}

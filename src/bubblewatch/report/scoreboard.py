@@ -119,8 +119,7 @@ class Overall:
         for side, row in (("bubble", self.strongest_bubble), ("boom", self.strongest_boom)):
             if row is not None:
                 parts.append(
-                    f"Strongest on the {side} side: {row.title}: {row.indicator} {row.value} "
-                    f"({row.history})."
+                    f"Strongest on the {side} side: {row.indicator} at {row.value} ({row.history})."
                 )
         return " ".join(parts)
 
