@@ -25,6 +25,7 @@ from bubblewatch.arguments import (
 )
 from bubblewatch.arguments.result import KeyFigure, Lean, Result, Signal
 from bubblewatch.arguments.signals import lean_by, percentile_rank
+from bubblewatch.errors import ReportError
 from bubblewatch.report import Assessment, to_html, to_json, to_markdown
 from bubblewatch.report.scoreboard import DISCLAIMER, MARGIN, Row, overall
 from bubblewatch.scorecard import scorecard
@@ -33,6 +34,20 @@ from bubblewatch.scorecard import scorecard
 def _result(argument: str, detail: Any) -> Result:
     figure = KeyFigure("figure", 1.0, "x", ("src_a",))
     return Result(argument, get(argument).params(), "r.", (figure,), detail=detail)
+
+
+def test_a_signal_names_its_sources_and_the_history_behind_its_percentile() -> None:
+    args = ("ind", 1.0, "x", "h")
+    with pytest.raises(ReportError, match="no source"):
+        Signal(*args, None, Lean.NEUTRAL, "rule", ())
+    with pytest.raises(ReportError, match="needs its observations"):
+        Signal(*args, 50.0, Lean.NEUTRAL, "rule", ("s",))
+    sig = Signal(*args, 50.0, Lean.NEUTRAL, "rule", ("s",), observations=4)
+    assert sig.display == "1.0x" and sig.to_dict()["lean"] == "neutral"
+    assert (
+        Signal("i", float("nan"), "x", "h", None, Lean.NEUTRAL, "r", ("s",)).to_dict()["value"]
+        is None
+    )
 
 
 def test_lean_by_both_directions_flip_at_the_thresholds() -> None:
@@ -163,24 +178,35 @@ def test_funding_capex_over_cash_flow_in_its_own_years(last: float, lean: Lean) 
     assert sig.lean is lean
 
 
-def _row(rid: str, lean: Lean | None, pct: float | None = None) -> Row:
-    return Row(rid, rid.title(), f"ind {rid}", "1", "h", pct, lean, "rule", "")
+def _row(rid: str, lean: Lean | None, pct: float | None = None, n: int = 0) -> Row:
+    return Row(
+        rid, rid.title(), f"ind {rid}", "1", "h", pct, lean, "rule", "", 0 if pct is None else n
+    )
 
 
 def test_overall_rule_on_synthetic_rows() -> None:
     b, o, n = Lean.BUBBLE, Lean.BOOM, Lean.NEUTRAL
     assert MARGIN == 2
-    two_ahead = overall([_row("a", b, 95.0), _row("b", b, 99.0), _row("c", n), _row("d", None)])
-    assert two_ahead.lean is b and (two_ahead.bubble, two_ahead.unrated) == (2, 1)
-    assert two_ahead.strongest_bubble is not None and two_ahead.strongest_bubble.id == "b"
-    assert two_ahead.strongest_boom is None
-    one_ahead = overall([_row("a", b), _row("b", b), _row("c", o, 40.0), _row("d", o, 10.0)])
-    assert overall([_row("a", b), _row("b", b), _row("c", o)]).lean is n
-    assert one_ahead.lean is n and one_ahead.strongest_boom is not None
-    assert one_ahead.strongest_boom.id == "d"  # lowest percentile on the boom side
+    # top of 5 earlier years: (0 + 1) / 6; 97th percentile of 1,000 months: (30 + 1) / 1,001
+    short, long = _row("short", b, 100.0, 5), _row("long", b, 97.0, 1000)
+    assert short.rarity() == pytest.approx(1 / 6) and long.rarity() == pytest.approx(31 / 1001)
+    two_ahead = overall([short, long, _row("c", n), _row("d", None)])
+    assert two_ahead.lean is b and (two_ahead.bubble, two_ahead.neutral, two_ahead.unrated) == (
+        2,
+        1,
+        1,
+    )
+    assert two_ahead.strongest_bubble is long and two_ahead.strongest_boom is None
+    one_ahead = overall(
+        [_row("a", b), _row("b", b), _row("c", o, 40.0, 10), _row("d", o, 10.0, 10)]
+    )
+    assert one_ahead.lean is n
+    assert one_ahead.strongest_boom is not None and one_ahead.strongest_boom.id == "d"
     assert one_ahead.strongest_bubble is not None and one_ahead.strongest_bubble.id == "a"
+    assert overall([_row("a", b), _row("b", b), _row("c", o)]).lean is n
     boom = overall([_row("a", o), _row("b", o), _row("c", n)])
     assert boom.lean is o and "lean boom" in boom.text
+    assert overall([_row("a", o), _row("b", o), _row("c", b)]).lean is n
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from plotly.subplots import make_subplots
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
-from bubblewatch.arguments.signals import Lean, Signal, lean_by, percentile_rank
+from bubblewatch.arguments.signals import Lean, Signal, lean_by, ranked
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import depreciation as dep
 from bubblewatch.models.depreciation.critics import (
@@ -742,7 +742,7 @@ def signal(r: Result) -> Signal:
             sources,
         )
     now, year = float(share.iloc[-1]), int(share.index[-1])
-    pct = percentile_rank(share.iloc[:-1], now)
+    pct, seen = ranked(share.iloc[:-1], now)
     years = ", ".join(f"{x:.1%} in fiscal {int(y)}" for y, x in share.items())
     history = f"{years}: the years every firm reports" + (
         f"; above {pct:.0f}% of the earlier years" if pct is not None and len(share) > 6 else ""
@@ -754,6 +754,7 @@ def signal(r: Result) -> Signal:
         unit="share",
         history=history,
         percentile=pct,
+        observations=seen,
         lean=lean_by(now, bubble=MATERIAL_SHARE, boom=IMMATERIAL_SHARE),
         rule=rule,
         source_ids=sources,

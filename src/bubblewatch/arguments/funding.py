@@ -24,7 +24,7 @@ from bubblewatch.arguments.signals import (
     Signal,
     ordinal,
     percentile_lean,
-    percentile_rank,
+    ranked,
 )
 from bubblewatch.models import funding as funding_model
 from bubblewatch.universe import HYPERSCALERS
@@ -250,7 +250,7 @@ def signal(r: Result) -> Signal:
             source_ids=r.key_figure.source_ids,
         )
     now, year = float(ratio.iloc[-1]), int(ratio.index[-1])
-    pct = percentile_rank(ratio.iloc[:-1], now)
+    pct, seen = ranked(ratio.iloc[:-1], now)
     first = int(ratio.index[0])
     history = (
         "no earlier year to rank it in"
@@ -265,6 +265,7 @@ def signal(r: Result) -> Signal:
         unit="share",
         history=history,
         percentile=pct,
+        observations=seen,
         lean=percentile_lean(pct),
         rule=PERCENTILE_RULE.format(since=f" since fiscal {first} (the hyperscalers' own years)"),
         source_ids=sources or r.key_figure.source_ids,

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
-from bubblewatch.arguments.signals import Lean, Signal, lean_by, percentile_rank
+from bubblewatch.arguments.signals import Lean, Signal, lean_by, ranked
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import gdp
 
@@ -207,8 +207,10 @@ def signal(r: Result) -> Signal:
     yoy = v.yoy["ipe_and_software"].dropna()
     now, period = float(yoy.iloc[-1]), str(yoy.index[-1])
     then_rows = v.then.loc[v.then["series"] == "it_real_growth_avg_1995_2000"]
-    pct = percentile_rank(yoy.iloc[:-1], now)
-    ranked = f"; above {pct:.0f}% of the quarters since {yoy.index[0]}" if pct is not None else ""
+    pct, seen = ranked(yoy.iloc[:-1], now)
+    rank_text = (
+        f"; above {pct:.0f}% of the quarters since {yoy.index[0]}" if pct is not None else ""
+    )
     sources = (
         tuple(
             dict.fromkeys(sid for f in r.key_figures if f.claim_id == "C21" for sid in f.source_ids)
@@ -220,19 +222,21 @@ def signal(r: Result) -> Signal:
             f"Real IT equipment and software investment, growth over four quarters, {period}",
             now,
             "pct",
-            "the 1995-2000 pace is not in the data" + ranked,
+            "the 1995-2000 pace is not in the data" + rank_text,
             pct,
             Lean.NEUTRAL,
             "needs the 1995-2000 pace of real IT investment to compare with",
             sources,
+            observations=seen,
         )
     then = float(then_rows["value"].iloc[0])
     return Signal(
         indicator=f"Real IT equipment and software investment, growth over four quarters, {period}",
         value=now,
         unit="pct",
-        history=f"{now / then:.0%} of the 1995-2000 pace ({then:.1f}% a year){ranked}",
+        history=f"{now / then:.0%} of the 1995-2000 pace ({then:.1f}% a year){rank_text}",
         percentile=pct,
+        observations=seen,
         lean=lean_by(now, bubble=then, boom=then / 2),
         rule=(
             f"bubble-leaning at or above the 1995-2000 average pace ({then:.1f}% a year), "

@@ -32,7 +32,7 @@ from bubblewatch.arguments.signals import (
     Signal,
     ordinal,
     percentile_lean,
-    percentile_rank,
+    ranked,
 )
 from bubblewatch.detect import lppls, psy, runup
 from bubblewatch.detect.lppls.space import FILTER_SETS
@@ -631,7 +631,7 @@ def signal(r: Result) -> Signal:
     v: MarketsView = r.detail
     cape = v.cape.dropna()
     now = float(cape.iloc[-1])
-    pct = percentile_rank(cape.iloc[:-1], now)
+    pct, seen = ranked(cape.iloc[:-1], now)
     since = f"{cape.index[0]:%Y}"
     history = (
         f"above {pct:.0f}% of the months since {since} ({ordinal(pct)} percentile); its high is "
@@ -645,6 +645,7 @@ def signal(r: Result) -> Signal:
         unit="x",
         history=history,
         percentile=pct,
+        observations=seen,
         lean=percentile_lean(pct),
         rule=PERCENTILE_RULE.format(since=f" since {since}"),
         source_ids=(v.cape_source,),

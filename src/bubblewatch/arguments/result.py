@@ -118,10 +118,14 @@ class Signal:
     rule: str
     """The rule that sets the lean, written for a reader."""
     source_ids: tuple[str, ...]
+    observations: int = 0
+    """How many earlier observations the percentile ranks the value among (0: none)."""
 
     def __post_init__(self) -> None:
         if not self.source_ids:
             raise ReportError(f"signal {self.indicator!r} has no source")
+        if (self.percentile is None) != (self.observations == 0):
+            raise ReportError(f"signal {self.indicator!r}: a percentile needs its observations")
 
     @property
     def display(self) -> str:
@@ -138,6 +142,7 @@ class Signal:
                 "display": self.display,
                 "history": self.history,
                 "percentile": self.percentile,
+                "observations": self.observations,
                 "lean": self.lean.value,
                 "rule": self.rule,
                 "source_ids": list(self.source_ids),

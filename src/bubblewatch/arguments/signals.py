@@ -34,6 +34,14 @@ def percentile_rank(history: Iterable[float], value: float) -> float | None:
     return 100.0 * sum(x < value for x in earlier) / len(earlier)
 
 
+def ranked(history: Iterable[float], value: float) -> tuple[float | None, int]:
+    """:func:`percentile_rank` of ``value`` and how many finite earlier values it ranks among
+    (0 where there is no percentile)."""
+    earlier = [float(x) for x in history if math.isfinite(float(x))]
+    pct = percentile_rank(earlier, value)
+    return pct, 0 if pct is None else len(earlier)
+
+
 def lean_by(value: float | None, *, bubble: float, boom: float) -> Lean:
     """The lean of ``value`` under two thresholds, bubble side inclusive, boom side strict.
 
@@ -77,4 +85,5 @@ __all__ = [
     "ordinal",
     "percentile_lean",
     "percentile_rank",
+    "ranked",
 ]

@@ -26,9 +26,10 @@ MARGIN = 2
 OVERALL_RULE = (
     f"The data lean bubble when at least {MARGIN} more arguments lean bubble than boom, lean "
     f"boom when at least {MARGIN} more lean boom than bubble, and are mixed otherwise. The "
-    "strongest evidence on a side is the argument leaning that way whose indicator sits furthest "
-    "out in its own history (the highest percentile for bubble, the lowest for boom); where none "
-    "has a percentile, the first such argument in report order."
+    "strongest evidence on a side is the argument leaning that way whose indicator is the rarest "
+    "in its own history: the smallest (k + 1) / (n + 1), where k of its n earlier observations "
+    "are at least as high (bubble side) or lower (boom side); where none has a history, the "
+    "first such argument in report order."
 )
 NO_SIGNAL = "no signal"
 LEGEND = (
@@ -54,6 +55,18 @@ class Row:
     rule: str
     claims: str
     """How the debate's claims on this argument fared (``"2 supported, 1 overstated"``)."""
+    observations: int = 0
+    """How many earlier observations the percentile ranks the value among."""
+
+    def rarity(self) -> float | None:
+        """(k + 1) / (n + 1) on the side the row leans: k of its n earlier observations at least
+        as high (bubble) or lower (boom); None without a history or a lean."""
+        n = self.observations
+        if self.percentile is None or n == 0 or self.lean not in (Lean.BUBBLE, Lean.BOOM):
+            return None
+        below = n * self.percentile / 100
+        k = n - below if self.lean is Lean.BUBBLE else below
+        return (k + 1) / (n + 1)
 
     @property
     def link(self) -> str:
@@ -77,6 +90,7 @@ class Row:
                 "value": self.value,
                 "history": self.history,
                 "percentile": self.percentile,
+                "observations": self.observations,
                 "signal": self.signal,
                 "rule": self.rule,
                 "claims": self.claims,
@@ -142,10 +156,9 @@ class Overall:
 
 def _strongest(rows: Sequence[Row], lean: Lean) -> Row | None:
     side = [r for r in rows if r.lean is lean]
-    ranked = [r for r in side if r.percentile is not None]
+    ranked = [(rarity, i) for i, r in enumerate(side) if (rarity := r.rarity()) is not None]
     if ranked:
-        sign = -1.0 if lean is Lean.BUBBLE else 1.0
-        return min(ranked, key=lambda r: sign * float(r.percentile or 0.0))
+        return side[min(ranked)[1]]
     return side[0] if side else None
 
 
@@ -207,6 +220,7 @@ def row(section_id: str, title: str, result: Result | None, claims: str) -> Row:
         sig.lean,
         sig.rule,
         claims,
+        sig.observations,
     )
 
 
