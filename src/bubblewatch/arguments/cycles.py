@@ -478,7 +478,11 @@ def signal(r: Result) -> Signal:
             f"its last {phase.window} years of capex growth best match {analog}'s window ending "
             f"{phase.best_year}; {analog} capex peaked in {step['capex_peak_year']}"
             + (f" and then fell {-float(fall):.0%}" if fall is not None else "")
-            + f" ({matched})"
+            + "".join(
+                f"; on {other}: the window ending {p.best_year}"
+                for other, p in v.view.phases.items()
+                if other != analog
+            )
         ),
         percentile=None,
         lean=lean_by(years, bubble=LATE_YEARS, boom=EARLY_YEARS),

@@ -16,7 +16,14 @@ from bubblewatch.arguments.result import format_value
 from bubblewatch.claims import SCALE, Ledger
 from bubblewatch.errors import ReportError
 from bubblewatch.report.assessment import Assessment, Evidence, Section
-from bubblewatch.report.scoreboard import DISCLAIMER, LEGEND, OVERALL_RULE, Row
+from bubblewatch.report.scoreboard import (
+    DISCLAIMER,
+    LEAN_RULE,
+    LEGEND,
+    OVERALL_RULE,
+    STRONGEST_RULE,
+    Row,
+)
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:0 auto;
@@ -177,7 +184,11 @@ def _synthesis_html(assessment: Assessment) -> str:
         '<div id="bottom-line" class="synthesis"><h2>Bottom line: bubble or boom?</h2>'
         f'<p class="overall lean-{lean.name.lower()}" data-lean="{_esc(lean.value)}">'
         f"{_esc(board.overall.text)}</p>"
-        f'<p class="question">{_esc(DISCLAIMER)} How the rows are read: {_esc(OVERALL_RULE)}</p>'
+        f'<p class="question">{_esc(DISCLAIMER)} {_esc(LEAN_RULE)}</p>'
+        f"<details><summary>How each row and the strongest evidence are read</summary>"
+        f"<p>{_esc(STRONGEST_RULE)} Each row's signal comes from the rule printed beside it; "
+        "where a history exists, the percentile is the share of the indicator's earlier "
+        "observations below its value now.</p></details>"
         f'<ul class="legend" aria-label="Signal colours">{legend}</ul>'
         '<div class="wide"><table id="scoreboard" class="scoreboard"><thead><tr>'
         "<th>Argument</th><th>Indicator</th><th>Now</th><th>In its own history</th>"

@@ -23,14 +23,17 @@ if TYPE_CHECKING:
 DISCLAIMER = "A reading of public data, not investment advice."
 MARGIN = 2
 """How many more arguments one side needs than the other for the overall reading to lean."""
-OVERALL_RULE = (
+LEAN_RULE = (
     f"The data lean bubble when at least {MARGIN} more arguments lean bubble than boom, lean "
-    f"boom when at least {MARGIN} more lean boom than bubble, and are mixed otherwise. The "
-    "strongest evidence on a side is the argument leaning that way whose indicator is the rarest "
-    "in its own history: the smallest (k + 1) / (n + 1), where k of its n earlier observations "
-    "are at least as high (bubble side) or lower (boom side); where none has a history, the "
-    "first such argument in report order."
+    f"boom when at least {MARGIN} more lean boom than bubble, and are mixed otherwise."
 )
+STRONGEST_RULE = (
+    "The strongest evidence on a side is the argument leaning that way whose indicator is the "
+    "rarest in its own history: the smallest (k + 1) / (n + 1), where k of its n earlier "
+    "observations are at least as high (bubble side) or lower (boom side); where none has a "
+    "history, the first such argument in report order."
+)
+OVERALL_RULE = f"{LEAN_RULE} {STRONGEST_RULE}"
 NO_SIGNAL = "no signal"
 LEGEND = (
     (Lean.BUBBLE, "on the bubble side of its rule"),
