@@ -178,6 +178,16 @@ def test_funding_capex_over_cash_flow_in_its_own_years(last: float, lean: Lean) 
     assert sig.lean is lean
 
 
+def test_missing_data_give_a_neutral_signal_that_says_so() -> None:
+    empty = pd.DataFrame({"ipe_and_software": [float("nan")]}, index=["2026Q1"])
+    sig = gdp.signal(_result("gdp", Ns(yoy=empty, then=pd.DataFrame())))
+    assert sig.lean is Lean.NEUTRAL and sig.to_dict()["value"] is None
+    assert "no real IT investment growth" in sig.history
+    grid = pd.DataFrame({"annual_gap_gw": [], "sources": []})
+    sig = power.signal(_result("power", Ns(outlook=Ns(grid=grid, base_year=2025, through=2030))))
+    assert sig.lean is Lean.NEUTRAL and sig.display == "n/a"
+
+
 def _row(rid: str, lean: Lean | None, pct: float | None = None, n: int = 0) -> Row:
     return Row(
         rid, rid.title(), f"ind {rid}", "1", "h", pct, lean, "rule", "", 0 if pct is None else n
@@ -215,6 +225,7 @@ def assessment(shipped_assessment: Assessment) -> Assessment:
 
 
 def test_every_argument_carries_a_signal(assessment: Assessment) -> None:
+    sections = assessment.to_dict()["sections"]
     for section in assessment.sections[:-1]:
         sig = section.detail.signal
         assert isinstance(sig, Signal), section.id
@@ -222,6 +233,7 @@ def test_every_argument_carries_a_signal(assessment: Assessment) -> None:
         assert "nan" not in sig.display.lower()
         assert json.dumps(sig.to_dict(), allow_nan=False)
         assert section.detail.to_dict()["signal"]["lean"] == sig.lean.value
+        assert sections[section.id]["signal"] == sig.to_dict()
         assert sig.lean.value in section.detail.summary()
 
 

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
-from bubblewatch.arguments.signals import Lean, Signal, lean_by, ranked
+from bubblewatch.arguments.signals import Lean, Signal, lean_by, missing, ranked
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import gdp
 
@@ -204,6 +204,14 @@ def chart(r: Result) -> list[go.Figure]:
 def signal(r: Result) -> Signal:
     """Real IT investment growth now against its 1995-2000 pace (and ranked since 2008)."""
     v: gdp.GdpView = r.detail
+    if "ipe_and_software" not in v.yoy or v.yoy["ipe_and_software"].dropna().empty:
+        return missing(
+            "Real IT equipment and software investment, growth over four quarters",
+            "pct",
+            "no real IT investment growth in the data",
+            "compares real IT investment growth with its 1995-2000 pace",
+            r.source_ids,
+        )
     yoy = v.yoy["ipe_and_software"].dropna()
     now, period = float(yoy.iloc[-1]), str(yoy.index[-1])
     then_rows = v.then.loc[v.then["series"] == "it_real_growth_avg_1995_2000"]

@@ -30,6 +30,7 @@ from bubblewatch.arguments.result import KeyFigure, Result
 from bubblewatch.arguments.signals import (
     PERCENTILE_RULE,
     Signal,
+    missing,
     ordinal,
     percentile_lean,
     ranked,
@@ -630,6 +631,14 @@ def signal(r: Result) -> Signal:
     """The S&P 500 CAPE ranked among its own earlier months (the percentile rule)."""
     v: MarketsView = r.detail
     cape = v.cape.dropna()
+    if cape.empty:
+        return missing(
+            "S&P 500 cyclically adjusted P/E (CAPE)",
+            "x",
+            "no CAPE in the data",
+            PERCENTILE_RULE.format(since=""),
+            (v.cape_source,),
+        )
     now = float(cape.iloc[-1])
     pct, seen = ranked(cape.iloc[:-1], now)
     since = f"{cape.index[0]:%Y}"

@@ -21,7 +21,7 @@ from bubblewatch._assignments import parse_floats
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
-from bubblewatch.arguments.signals import Signal, lean_by
+from bubblewatch.arguments.signals import Signal, lean_by, missing
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import power
 from bubblewatch.models.gpu.assumptions import BOUNDS
@@ -416,13 +416,21 @@ def signal(r: Result) -> Signal:
     """How many of the demand x build paths show demand growing faster than capacity is built."""
     v: PowerView = r.detail
     grid = v.outlook.grid
-    gaps = grid["annual_gap_gw"].dropna()
+    gaps = grid["annual_gap_gw"].dropna() if "annual_gap_gw" in grid else pd.Series(dtype=float)
     share = float((gaps > 0).mean()) if len(gaps) else float("nan")
     sources = tuple(
         dict.fromkeys(
             s.strip() for cell in grid["sources"] for s in str(cell).split(",") if s.strip()
         )
     )
+    if gaps.empty:
+        return missing(
+            "Demand x build paths in which demand grows faster than capacity is built",
+            "share",
+            "no demand or build path in the data",
+            "compares sourced demand growth with the capacity built",
+            r.source_ids,
+        )
     return Signal(
         indicator="Demand x build paths in which demand grows faster than capacity is built",
         value=share,

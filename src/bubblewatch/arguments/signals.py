@@ -68,6 +68,11 @@ def percentile_lean(percentile: float | None) -> Lean:
     return lean_by(percentile, bubble=BUBBLE_PERCENTILE, boom=BOOM_PERCENTILE)
 
 
+def missing(indicator: str, unit: str, why: str, rule: str, source_ids: tuple[str, ...]) -> Signal:
+    """The neutral signal of an indicator the data cannot give (``why`` says what is absent)."""
+    return Signal(indicator, float("nan"), unit, why, None, Lean.NEUTRAL, rule, source_ids)
+
+
 def ordinal(n: float) -> str:
     """``ordinal(97.2) == "97th"``: a percentile as a reader says it."""
     k = round(n)
@@ -82,6 +87,7 @@ __all__ = [
     "Lean",
     "Signal",
     "lean_by",
+    "missing",
     "ordinal",
     "percentile_lean",
     "percentile_rank",

@@ -171,6 +171,11 @@ class Assessment:
                     "question": s.question,
                     "reading": s.reading,
                     "evidence": [ev.to_dict() for ev in s.evidence],
+                    "signal": (
+                        s.detail.signal.to_dict()
+                        if getattr(s.detail, "signal", None) is not None
+                        else None
+                    ),
                     "tables": [
                         {"title": title, "rows": records(frame)} for title, frame in s.tables
                     ],
