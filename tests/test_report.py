@@ -188,12 +188,12 @@ def test_scoreboard_has_one_linked_row_per_argument(assessment: Assessment) -> N
         assert r.indicator and r.value and r.rule
         assert r.signal in {"bubble-leaning", "boom-leaning", "neutral"}
     page = to_html(assessment)
-    start = page.index('<div id="bottom-line"')
+    start = page.index('<div id="synthesis"')
     block = page[start : page.index("</table>", start)]
     for sid in SECTION_IDS[:-1]:
         assert f'href="#{sid}"' in block
     assert "not investment advice" in block
-    assert page.index('id="bottom-line"') < page.index('<section id="markets"')
+    assert page.index('id="synthesis"') < page.index('<section id="markets"')
     md = to_markdown(assessment)
     assert md.index("Bottom line: bubble or boom?") < md.index('<a id="markets">')
 

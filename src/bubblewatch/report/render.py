@@ -134,10 +134,10 @@ def _ledger_html(book: Ledger, numbers: dict[str, int]) -> str:
 
 
 _SCOREBOARD_CSS = """
-#bottom-line .overall{font-size:1.1rem;padding:.7rem 1rem;border-left:6px solid #777;background:#f6f6f8}
+#synthesis .overall{font-size:1.1rem;padding:.7rem 1rem;border-left:6px solid #777;background:#f6f6f8}
 .lean-bubble{--lean:#b03a2e;--lean-bg:#fbe9e7}.lean-boom{--lean:#1e7b45;--lean-bg:#e6f4ea}
 .lean-neutral{--lean:#6b6b6b;--lean-bg:#f0f0f0}.lean-none{--lean:#999;--lean-bg:#fff}
-#bottom-line .overall.lean-bubble,#bottom-line .overall.lean-boom,#bottom-line .overall.lean-neutral{border-left-color:var(--lean);background:var(--lean-bg)}
+#synthesis .overall.lean-bubble,#synthesis .overall.lean-boom,#synthesis .overall.lean-neutral{border-left-color:var(--lean);background:var(--lean-bg)}
 .signal{display:inline-block;padding:.05rem .45rem;border-radius:.8rem;font-weight:600;white-space:nowrap;color:#fff;background:var(--lean)}
 .legend{list-style:none;padding:0;margin:.4rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}
 table#scoreboard{border-collapse:collapse;width:100%;font-size:.9rem}
@@ -181,7 +181,7 @@ def _synthesis_html(assessment: Assessment) -> str:
     lean = board.overall.lean
     return (
         f"<style>{_SCOREBOARD_CSS}</style>"
-        '<div id="bottom-line" class="synthesis"><h2>Bottom line: bubble or boom?</h2>'
+        '<div id="synthesis" class="synthesis"><h2>Bottom line: bubble or boom?</h2>'
         f'<p class="overall lean-{lean.name.lower()}" data-lean="{_esc(lean.value)}">'
         f"{_esc(board.overall.text)}</p>"
         f'<p class="question">{_esc(DISCLAIMER)} {_esc(LEAN_RULE)}</p>'
