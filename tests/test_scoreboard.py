@@ -15,7 +15,9 @@ from rich.console import Console
 from bubblewatch.arguments import (
     ARGUMENTS,
     circularity,
+    credit,
     cycles,
+    depreciation,
     funding,
     gdp,
     get,
@@ -176,6 +178,44 @@ def test_funding_capex_over_cash_flow_in_its_own_years(last: float, lean: Lean) 
     assert set(sources) == {"s_A", "s_B"}
     sig = funding.signal(_result("funding", Ns(funding=Ns(table=table), year=2025)))
     assert sig.lean is lean
+
+
+@pytest.mark.parametrize(
+    ("loss", "buffer", "defaulted", "lean"),
+    [
+        (24.0, 20.0, [], Lean.NEUTRAL),  # a loss beyond a year's cash flow, all obligations paid
+        (24.0, 30.0, [], Lean.BOOM),
+        (24.0, 0.0, [], Lean.BOOM),  # no buffer in the data: not counted as beyond it
+        (24.0, 30.0, ["OpenAI"], Lean.BOOM),  # the shocked firm itself is not contagion
+        (24.0, 30.0, ["CoreWeave"], Lean.BUBBLE),
+    ],
+)
+def test_credit_stress_rule(loss: float, buffer: float, defaulted: list[str], lean: Lean) -> None:
+    hit = pd.DataFrame({"loss_on_claims": [loss], "buffer": [buffer]}, index=["Oracle"])
+    stress = Ns(hit=lambda: hit, clearing=Ns(defaulted=defaulted), source_ids=("src_s",))
+    sig = credit.signal(_result("credit", Ns(stress=stress)))
+    assert sig.lean is lean
+    assert sig.value == (1.0 if buffer and loss > buffer else 0.0)
+
+
+@pytest.mark.parametrize(
+    ("share", "lean"),
+    [(0.10, Lean.BUBBLE), (0.0999, Lean.NEUTRAL), (0.05, Lean.NEUTRAL), (0.0499, Lean.BOOM)],
+)
+def test_depreciation_materiality_rule(share: float, lean: Lean) -> None:
+    years = pd.to_datetime(["2024-06-30", "2025-06-30"])
+    companies = {
+        c: Ns(
+            table=pd.DataFrame(
+                {"operating_income": [50.0, 50.0], "life_change_benefit": [1.0, share * 50]},
+                index=years,
+            )
+        )
+        for c in ("A", "B")
+    }
+    sig = depreciation.signal(_result("depreciation", Ns(companies=companies)))
+    assert sig.value == pytest.approx(share) and sig.lean is lean
+    assert sig.percentile == (100.0 if share > 0.02 else 0.0) and sig.observations == 1
 
 
 def test_missing_data_give_a_neutral_signal_that_says_so() -> None:
