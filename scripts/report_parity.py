@@ -2,7 +2,7 @@
 
 Builds ``bubblewatch report --format json`` from a git revision (checked out into a temporary
 worktree) and from the working tree, each into its own empty store home, and lists every
-difference in the sections' titles, readings, evidence figures and tables, the synthesis and
+difference in the sections' titles, readings, evidence figures and tables, the scoreboard and
 the claims' verdicts. Differences named in :data:`EXPLAINED` are printed with their reason;
 any other difference makes the script exit 1.
 
@@ -103,8 +103,8 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> Iterator[tuple
         a_src = [s["source_id"] for s in a["sources"]]
         if b_src != a_src:
             yield sid, "sources", f"{sorted(set(b_src) ^ set(a_src)) or 'order'} differ"
-    if not _same(before["synthesis"], after["synthesis"]):
-        yield "report", "synthesis", "rows differ"
+    if not _same(before.get("scoreboard"), after.get("scoreboard")):
+        yield "report", "scoreboard", "rows differ"
     b_claims = {c["claim_id"]: c for c in before["claims"]["claims"]}
     a_claims = {c["claim_id"]: c for c in after["claims"]["claims"]}
     for cid, c in b_claims.items():

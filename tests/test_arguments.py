@@ -143,7 +143,8 @@ def test_the_readme_example_argument_runs_end_to_end(
         section = report["sections"]["intensity"]
         assert section["reading"] == result.reading
         assert [e["value"] for e in section["evidence"]] == [f.value for f in result.key_figures]
-        assert report["synthesis"][-2]["section"] == "intensity"
+        last = report["scoreboard"]["rows"][-1]
+        assert (last["argument"], last["signal"]) == ("intensity", "no signal")
     finally:
         unregister("intensity")
         del sys.modules[module.__name__]

@@ -27,7 +27,19 @@ def assessment(shipped_assessment: Assessment) -> Assessment:
 def test_sections_are_the_nine_arguments_then_the_ledger(
     assessment: Assessment, built_store: Path
 ) -> None:
-    assert (*ARGUMENTS, "claims") == SECTION_IDS and len(ARGUMENTS) == 9
+    # The debate's order (one argument importing another must not reorder the report).
+    assert tuple(ARGUMENTS) == (
+        "markets",
+        "circularity",
+        "funding",
+        "depreciation",
+        "gdp",
+        "cycles",
+        "roi",
+        "power",
+        "credit",
+    )
+    assert (*ARGUMENTS, "claims") == SECTION_IDS
     assert tuple(s.id for s in assessment.sections) == SECTION_IDS
     with Store.open(built_store) as store:
         gdp = build_section("gdp", {name: store.read(name) for name in ("macro", "claims")})
@@ -181,20 +193,21 @@ def test_financing_tables_trace_every_amount_to_sources(assessment: Assessment) 
                 assert set(ids) <= known, (title, set(ids) - known)
 
 
-def test_synthesis_has_one_linked_line_per_argument(assessment: Assessment) -> None:
-    rows = assessment.synthesis()
-    assert [r["section"] for r in rows] == list(SECTION_IDS)
+def test_scoreboard_has_one_linked_row_per_argument(assessment: Assessment) -> None:
+    rows = assessment.scoreboard().rows
+    assert [r.id for r in rows] == list(SECTION_IDS[:-1])
     for r in rows:
-        assert r["line"] and r["line"] in assessment.section(r["section"]).reading
+        assert r.indicator and r.value and r.rule
+        assert r.signal in {"bubble-leaning", "boom-leaning", "neutral"}
     page = to_html(assessment)
     start = page.index('<div id="synthesis"')
-    block = page[start : page.index("</div>", start)]
-    for sid in SECTION_IDS:
+    block = page[start : page.index("</table>", start)]
+    for sid in SECTION_IDS[:-1]:
         assert f'href="#{sid}"' in block
     assert "not investment advice" in block
     assert page.index('id="synthesis"') < page.index('<section id="markets"')
     md = to_markdown(assessment)
-    assert md.index("Bubble or boom") < md.index('<a id="markets">')
+    assert md.index("Bottom line: bubble or boom?") < md.index('<a id="markets">')
 
 
 def test_claims_section_links_every_verdict_to_its_evidence(assessment: Assessment) -> None:
@@ -214,7 +227,7 @@ def test_claims_section_links_every_verdict_to_its_evidence(assessment: Assessme
     assert sum(counts.values()) == 35
     payload = json.loads(to_json(assessment))
     assert payload["claims"]["counts"] == {v.value: n for v, n in book.counts().items()}
-    assert len(payload["synthesis"]) == len(SECTION_IDS)
+    assert len(payload["scoreboard"]["rows"]) == len(SECTION_IDS) - 1
 
 
 def test_scorecard_top_line_counts_the_verdicts(assessment: Assessment) -> None:

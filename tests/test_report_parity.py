@@ -26,7 +26,7 @@ DOC: dict[str, Any] = {
             "sources": [{"source_id": "a"}],
         }
     },
-    "synthesis": [{"section": "gdp", "line": "r."}],
+    "scoreboard": {"rows": [{"argument": "gdp", "signal": "neutral"}]},
     "claims": {"claims": [{"claim_id": "C19", "verdict": "supported", "reason": "x",
                            "as_of_claim_date": {}, "as_of": {}}]},
 }  # fmt: skip

@@ -17,7 +17,7 @@ from bubblewatch.arguments.registry import (
     register,
     unregister,
 )
-from bubblewatch.arguments.result import KeyFigure, Result, format_value
+from bubblewatch.arguments.result import KeyFigure, Lean, Result, Signal, format_value
 from bubblewatch.arguments.session import ArgumentError, Session
 
 # Registration order is the report's order.
@@ -37,9 +37,11 @@ __all__ = [
     "ArgumentError",
     "KeyFigure",
     "Knob",
+    "Lean",
     "Params",
     "Result",
     "Session",
+    "Signal",
     "argument_ids",
     "format_value",
     "get",

@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from bubblewatch.arguments._claimed_amounts import claimed_amount
 from bubblewatch.arguments._financing import NAME, NAMES, ids, names
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
-from bubblewatch.arguments.roi import claimed_amount
+from bubblewatch.arguments.signals import Signal, lean_by
 from bubblewatch.charts import claimed_line, style
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import claim_sources
@@ -474,6 +475,34 @@ def chart(r: Result) -> list[go.Figure]:
     return [f for f in figures if f is not None]
 
 
+LOOP_BUBBLE_SHARE = 0.5
+"""Half the money flow going round closed loops: most sales then pay for themselves."""
+LOOP_BOOM_SHARE = 0.1
+
+
+def signal(r: Result) -> Signal:
+    """The share of the deals' money flow that goes round closed loops (all deals)."""
+    v: CircularityView = r.detail
+    share = float(v.network.share)
+    return Signal(
+        indicator="Money flow of the deals that goes round closed loops",
+        value=share,
+        unit="share",
+        history=(
+            "no history to rank it in (one snapshot of the deals recorded); "
+            f"{float(v.binding.share):.0%} among binding deals alone"
+        ),
+        percentile=None,
+        lean=lean_by(share, bubble=LOOP_BUBBLE_SHARE, boom=LOOP_BOOM_SHARE),
+        rule=(
+            f"bubble-leaning when {LOOP_BUBBLE_SHARE:.0%} or more of the money flow goes round "
+            "closed loops (most sales then paid for with the seller's own money), boom-leaning "
+            f"below {LOOP_BOOM_SHARE:.0%}, neutral between"
+        ),
+        source_ids=r.key_figure.source_ids,
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="circularity",
@@ -484,6 +513,7 @@ ARGUMENT = register(
         ),
         params=CircularityParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("deals", "financials", "claims"),
         command_help=(

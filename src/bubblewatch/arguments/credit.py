@@ -23,6 +23,7 @@ from bubblewatch.arguments._financing import ASSIGNMENTS, NAMES, names
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import Lean, Signal
 from bubblewatch.charts import style
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import drawdown, market_series
@@ -400,6 +401,44 @@ def chart(r: Result) -> list[go.Figure]:
     return figures
 
 
+def signal(r: Result) -> Signal:
+    """Where the stress lands: a default in turn, a loss beyond a year's cash flow, or neither."""
+    v: CreditView = r.detail
+    params: CreditParams = r.params  # type: ignore[assignment]
+    shocks = params.shock_shares()
+    hit = v.stress.hit()
+    losers = hit.loc[hit["loss_on_claims"] > _LOSS]
+    beyond = losers.loc[(losers["loss_on_claims"] > losers["buffer"]) & (losers["buffer"] > 0)]
+    failing = [f for f in v.stress.clearing.defaulted if f not in shocks]
+    lean = Lean.BUBBLE if failing else Lean.NEUTRAL if len(beyond) else Lean.BOOM
+    named = ", ".join(map(str, beyond.index)) or "none"
+    return Signal(
+        indicator=(
+            f"Firms that lose more than a year's operating cash flow if {_pays(shocks, 'pays')} "
+            "of a year's obligations"
+        ),
+        value=float(len(beyond)),
+        unit="count",
+        history=(
+            f"no history to rank it in (one stress of the deal network): {named}; "
+            + (
+                f"{', '.join(failing)} could not pay in full in turn"
+                if failing
+                else "no other firm's obligations would go unpaid"
+            )
+        ),
+        percentile=None,
+        lean=lean,
+        rule=(
+            "bubble-leaning when the shock leaves another firm unable to pay its own "
+            "obligations (contagion), neutral when it costs a firm more than a year's operating "
+            "cash flow but every obligation is paid, boom-leaning when every loss fits within a "
+            "year's operating cash flow"
+        ),
+        source_ids=v.stress.source_ids,
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="credit",
@@ -407,6 +446,7 @@ ARGUMENT = register(
         question="Do credit markets and neocloud shares signal stress, and where would a shock travel?",
         params=CreditParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("market", "debt", "deals", "financials"),
         command_help=(

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import Lean, Signal, lean_by
 from bubblewatch.charts import claimed_line, shade, style
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import claim_sources, hyperscaler_years
@@ -568,6 +569,71 @@ def chart(r: Result) -> list[go.Figure]:
     return [_phase_chart(r), _free_cash_flow_chart(d), _shale_prices_chart(r)]
 
 
+LATE_YEARS = 1
+"""A best match this many years or fewer before an analog's capex peak is its last phase."""
+EARLY_YEARS = 2
+
+
+def signal(r: Result) -> Signal:
+    """Where the AI cycle sits on the analogs: years from its best match to their capex peak."""
+    v: CyclesDetail = r.detail
+    rule = (
+        f"bubble-leaning when the AI cycle's best match on an analog sits {LATE_YEARS} year or "
+        f"less before that analog's capex peak (the phase just before its bust), boom-leaning "
+        f"more than {EARLY_YEARS} years before it, neutral between or where no analog has a peak "
+        "after the match"
+    )
+    found = [
+        (analog, step)
+        for analog, step in v.view.next_steps.items()
+        if step.get("years_to_peak") is not None
+    ]
+    matched = "; ".join(
+        f"on {analog}: the window ending {phase.best_year}"
+        for analog, phase in v.view.phases.items()
+    )
+    if not found:
+        return Signal(
+            "Years from the AI cycle's best-matching analog year to that analog's capex peak",
+            float("nan"),
+            "years",
+            (matched or "no analog could be matched") + "; no analog has a capex peak after it",
+            None,
+            Lean.NEUTRAL,
+            rule,
+            v.ai_source_ids,
+        )
+    analog, step = min(found, key=lambda item: float(item[1]["years_to_peak"]))
+    years = float(step["years_to_peak"])
+    phase = v.view.phases[analog]
+    fall = step.get("peak_to_trough")
+    facts = v.view.facts
+    sources = tuple(
+        dict.fromkeys(
+            (*v.ai_source_ids, *facts.loc[facts["cycle"] == analog, "source_id"].astype(str))
+        )
+    )
+    return Signal(
+        indicator=f"Years from the AI cycle's best match on {analog} to {analog}'s capex peak",
+        value=years,
+        unit="years",
+        history=(
+            f"its last {phase.window} years of capex growth best match {analog}'s window ending "
+            f"{phase.best_year}; {analog} capex peaked in {step['capex_peak_year']}"
+            + (f" and then fell {-float(fall):.0%}" if fall is not None else "")
+            + "".join(
+                f"; on {other}: the window ending {p.best_year}"
+                for other, p in v.view.phases.items()
+                if other != analog
+            )
+        ),
+        percentile=None,
+        lean=lean_by(years, bubble=LATE_YEARS, boom=EARLY_YEARS),
+        rule=rule,
+        source_ids=sources,
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="cycles",
@@ -577,6 +643,7 @@ ARGUMENT = register(
         ),
         params=CyclesParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("cycles", "financials", "claims"),
         command_help=(

@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import Lean, Signal, lean_by, ranked
 from bubblewatch.charts import CLAIM_COLOUR, REFERENCE_COLOUR, claimed_line, style
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import depreciation as dep
@@ -835,6 +836,70 @@ def chart(r: Result) -> list[go.Figure]:
     return figures
 
 
+MATERIAL_SHARE = 0.10
+"""Share of operating income at or above which an accounting effect is material (the usual
+5% / 10% rule of thumb of auditors: below 5% immaterial, 10% or more material)."""
+IMMATERIAL_SHARE = 0.05
+
+
+def life_benefit_share_by_year(v: DepreciationView) -> pd.Series:
+    """Operating income the life changes add over operating income, summed over the firms, by
+    fiscal year, in the years every firm has both."""
+    frames = [
+        r.table.dropna(subset=["operating_income", "life_change_benefit"])
+        .assign(year=lambda f: pd.to_datetime(f.index).year)
+        .set_index("year")[["life_change_benefit", "operating_income"]]
+        for r in v.companies.values()
+    ]
+    if not frames:
+        return pd.Series(dtype=float)
+    both = pd.concat(frames, keys=range(len(frames)), names=["firm", "year"])
+    sums = both.groupby("year").agg(["sum", "count"])
+    full = sums.loc[sums[("operating_income", "count")] == len(frames)]
+    return full[("life_change_benefit", "sum")] / full[("operating_income", "sum")]
+
+
+def signal(r: Result) -> Signal:
+    """Operating income the longer server lives add, against the materiality rule of thumb."""
+    v: DepreciationView = r.detail
+    share = life_benefit_share_by_year(v)
+    rule = (
+        f"bubble-leaning when longer server lives add {MATERIAL_SHARE:.0%} or more of operating "
+        f"income (material by the auditors' rule of thumb), boom-leaning below "
+        f"{IMMATERIAL_SHARE:.0%} (immaterial), neutral between"
+    )
+    sources = r.key_figure.source_ids
+    if share.empty:
+        return Signal(
+            "Operating income added by longer server lives",
+            float("nan"),
+            "share",
+            "no fiscal year in which every firm has the figures",
+            None,
+            Lean.NEUTRAL,
+            rule,
+            sources,
+        )
+    now, year = float(share.iloc[-1]), int(share.index[-1])
+    pct, seen = ranked(share.iloc[:-1], now)
+    years = ", ".join(f"{x:.1%} in fiscal {int(y)}" for y, x in share.items())
+    history = f"{years}: the years every firm reports" + (
+        f"; above {pct:.0f}% of the earlier years" if pct is not None and len(share) > 6 else ""
+    )
+    return Signal(
+        indicator=f"Share of the hyperscalers' operating income added by longer server lives, "
+        f"fiscal {year}",
+        value=now,
+        unit="share",
+        history=history,
+        percentile=pct,
+        observations=seen,
+        lean=lean_by(now, bubble=MATERIAL_SHARE, boom=IMMATERIAL_SHARE),
+        rule=rule,
+        source_ids=sources,
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="depreciation",
@@ -842,6 +907,7 @@ ARGUMENT = register(
         question="Do longer server lives inflate profits, and how long does a GPU really earn?",
         params=DepreciationParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("financials", "useful_lives", "estimates", "accelerators", "claims"),
         command_help=(

@@ -18,6 +18,14 @@ from bubblewatch.arguments._financing import ids
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import (
+    PERCENTILE_RULE,
+    Lean,
+    Signal,
+    ordinal,
+    percentile_lean,
+    ranked,
+)
 from bubblewatch.charts import style
 from bubblewatch.models import funding as funding_model
 from bubblewatch.universe import HYPERSCALERS
@@ -279,6 +287,63 @@ def chart(r: Result) -> list[go.Figure]:
     return [f for f in figures if f is not None]
 
 
+def capex_to_ocf_by_year(table: pd.DataFrame) -> tuple[pd.Series, tuple[str, ...]]:
+    """Summed capex over summed operating cash flow by fiscal year, in the years every firm of
+    ``table`` reports both, and the sources of those rows."""
+    frame = table.assign(year=pd.to_datetime(table["fiscal_year_end"]).dt.year).dropna(
+        subset=["capex", "operating_cash_flow"]
+    )
+    firms = table["company"].nunique()
+    sums = frame.groupby("year").agg(
+        capex=("capex", "sum"), ocf=("operating_cash_flow", "sum"), firms=("company", "nunique")
+    )
+    full = sums.loc[sums["firms"] == firms]
+    rows = frame.loc[frame["year"].isin(full.index), "sources"]
+    sources = tuple(
+        dict.fromkeys(s.strip() for cell in rows for s in str(cell).split(",") if s.strip())
+    )
+    return full["capex"] / full["ocf"], sources
+
+
+def signal(r: Result) -> Signal:
+    """The hyperscalers' capex over operating cash flow, ranked among their own earlier years."""
+    v: FundingView = r.detail
+    ratio, sources = capex_to_ocf_by_year(v.funding.table)
+    ratio = ratio.loc[: v.year]
+    if ratio.empty:
+        return Signal(
+            indicator="Hyperscalers' capex / operating cash flow",
+            value=float("nan"),
+            unit="share",
+            history="no fiscal year in which every hyperscaler reports both",
+            percentile=None,
+            lean=Lean.NEUTRAL,
+            rule=PERCENTILE_RULE.format(since=" (the hyperscalers' own years)"),
+            source_ids=r.key_figure.source_ids,
+        )
+    now, year = float(ratio.iloc[-1]), int(ratio.index[-1])
+    pct, seen = ranked(ratio.iloc[:-1], now)
+    first = int(ratio.index[0])
+    history = (
+        "no earlier year to rank it in"
+        if pct is None
+        else f"the highest of the fiscal years {first}-{year}"
+        if pct == 100
+        else f"above {pct:.0f}% of the fiscal years {first}-{year - 1} ({ordinal(pct)} percentile)"
+    )
+    return Signal(
+        indicator=f"Five hyperscalers' capex / operating cash flow, fiscal {year}",
+        value=now,
+        unit="share",
+        history=history,
+        percentile=pct,
+        observations=seen,
+        lean=percentile_lean(pct),
+        rule=PERCENTILE_RULE.format(since=f" since fiscal {first} (the hyperscalers' own years)"),
+        source_ids=sources or r.key_figure.source_ids,
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="funding",
@@ -286,6 +351,7 @@ ARGUMENT = register(
         question="Is the build-out paid from cash flow, or does it need outside money that could stop?",
         params=FundingParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("financials", "debt", "deals", "estimates"),
         command_help=(

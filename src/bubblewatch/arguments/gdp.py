@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import Lean, Signal, lean_by, missing, ranked
 from bubblewatch.charts import CLAIM_COLOUR, claimed_line, reference_line, shade, style
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import gdp
@@ -351,6 +352,59 @@ def chart(r: Result) -> list[go.Figure]:
     return [_split_chart(v), _contributions_chart(v), _growth_chart(v)]
 
 
+def signal(r: Result) -> Signal:
+    """Real IT investment growth now against its 1995-2000 pace (and ranked since 2008)."""
+    v: gdp.GdpView = r.detail
+    if "ipe_and_software" not in v.yoy or v.yoy["ipe_and_software"].dropna().empty:
+        return missing(
+            "Real IT equipment and software investment, growth over four quarters",
+            "pct",
+            "no real IT investment growth in the data",
+            "compares real IT investment growth with its 1995-2000 pace",
+            r.source_ids,
+        )
+    yoy = v.yoy["ipe_and_software"].dropna()
+    now, period = float(yoy.iloc[-1]), str(yoy.index[-1])
+    then_rows = v.then.loc[v.then["series"] == "it_real_growth_avg_1995_2000"]
+    pct, seen = ranked(yoy.iloc[:-1], now)
+    rank_text = (
+        f"; above {pct:.0f}% of the quarters since {yoy.index[0]}" if pct is not None else ""
+    )
+    sources = (
+        tuple(
+            dict.fromkeys(sid for f in r.key_figures if f.claim_id == "C21" for sid in f.source_ids)
+        )
+        or r.source_ids
+    )
+    if then_rows.empty:
+        return Signal(
+            f"Real IT equipment and software investment, growth over four quarters, {period}",
+            now,
+            "pct",
+            "the 1995-2000 pace is not in the data" + rank_text,
+            pct,
+            Lean.NEUTRAL,
+            "needs the 1995-2000 pace of real IT investment to compare with",
+            sources,
+            observations=seen,
+        )
+    then = float(then_rows["value"].iloc[0])
+    return Signal(
+        indicator=f"Real IT equipment and software investment, growth over four quarters, {period}",
+        value=now,
+        unit="pct",
+        history=f"{now / then:.0%} of the 1995-2000 pace ({then:.1f}% a year){rank_text}",
+        percentile=pct,
+        observations=seen,
+        lean=lean_by(now, bubble=then, boom=then / 2),
+        rule=(
+            f"bubble-leaning at or above the 1995-2000 average pace ({then:.1f}% a year), "
+            f"boom-leaning below half of it ({then / 2:.1f}%), neutral between"
+        ),
+        source_ids=sources,
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="gdp",
@@ -358,6 +412,7 @@ ARGUMENT = register(
         question="How much of US growth comes from consumers, business investment and IT equipment?",
         params=GdpParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("macro", "claims"),
         command_help="AI-related investment in US real GDP growth: contributions, Furman's 0.1%, the split.",

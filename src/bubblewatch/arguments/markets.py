@@ -33,6 +33,14 @@ from bubblewatch import engine_cache
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import (
+    PERCENTILE_RULE,
+    Signal,
+    missing,
+    ordinal,
+    percentile_lean,
+    ranked,
+)
 from bubblewatch.charts import (
     CLAIM_COLOUR,
     REFERENCE_COLOUR,
@@ -1060,6 +1068,40 @@ def chart(r: Result) -> list[go.Figure]:
     ]
 
 
+def signal(r: Result) -> Signal:
+    """The S&P 500 CAPE ranked among its own earlier months (the percentile rule)."""
+    v: MarketsView = r.detail
+    cape = v.cape.dropna()
+    if cape.empty:
+        return missing(
+            "S&P 500 cyclically adjusted P/E (CAPE)",
+            "x",
+            "no CAPE in the data",
+            PERCENTILE_RULE.format(since=""),
+            (v.cape_source,),
+        )
+    now = float(cape.iloc[-1])
+    pct, seen = ranked(cape.iloc[:-1], now)
+    since = f"{cape.index[0]:%Y}"
+    history = (
+        f"above {pct:.0f}% of the months since {since} ({ordinal(pct)} percentile); its high is "
+        f"{cape.max():.1f} in {cape.idxmax():%b %Y}"
+        if pct is not None
+        else "no earlier months to rank it in"
+    )
+    return Signal(
+        indicator=f"S&P 500 cyclically adjusted P/E (CAPE), {cape.index[-1]:%b %Y}",
+        value=now,
+        unit="x",
+        history=history,
+        percentile=pct,
+        observations=seen,
+        lean=percentile_lean(pct),
+        rule=PERCENTILE_RULE.format(since=f" since {since}"),
+        source_ids=(v.cape_source,),
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="markets",
@@ -1067,6 +1109,7 @@ ARGUMENT = register(
         question="Are valuations near past bubble highs, and is the sell-off an ordinary correction?",
         params=MarketsParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("market", "claims"),
         command_help="Drawdowns, CAPE, PSY explosive-root tests, run-ups and LPPLS confidence: "

@@ -21,6 +21,7 @@ from bubblewatch._assignments import parse_floats
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import Signal, lean_by, missing
 from bubblewatch.charts import CLAIM_COLOUR, style
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import power
@@ -434,6 +435,50 @@ def chart(r: Result) -> list[go.Figure]:
     return [fig]
 
 
+SCARCE_SHARE = 2 / 3
+"""Share of demand x build paths with demand outgrowing the build above which power is scarce."""
+GLUT_SHARE = 1 / 3
+
+
+def signal(r: Result) -> Signal:
+    """How many of the demand x build paths show demand growing faster than capacity is built."""
+    v: PowerView = r.detail
+    grid = v.outlook.grid
+    gaps = grid["annual_gap_gw"].dropna() if "annual_gap_gw" in grid else pd.Series(dtype=float)
+    share = float((gaps > 0).mean()) if len(gaps) else float("nan")
+    sources = tuple(
+        dict.fromkeys(
+            s.strip() for cell in grid["sources"] for s in str(cell).split(",") if s.strip()
+        )
+    )
+    if gaps.empty:
+        return missing(
+            "Demand x build paths in which demand grows faster than capacity is built",
+            "share",
+            "no demand or build path in the data",
+            "compares sourced demand growth with the capacity built",
+            r.source_ids,
+        )
+    return Signal(
+        indicator="Demand x build paths in which demand grows faster than capacity is built",
+        value=share,
+        unit="share",
+        history=(
+            f"no history to rank it in: {len(gaps)} paths of sourced forecasts from "
+            f"{v.outlook.base_year} to {v.outlook.through}; median gap "
+            f"{float(gaps.median()):+.1f} GW a year"
+        ),
+        percentile=None,
+        lean=lean_by(share, bubble=GLUT_SHARE, boom=SCARCE_SHARE),
+        rule=(
+            "boom-leaning when more than two-thirds of the paths show demand outgrowing the build "
+            "(scarce power, demand ahead of supply), bubble-leaning when a third or fewer do (the "
+            "build outruns demand: the glut that ended the telecom boom), neutral between"
+        ),
+        source_ids=sources or r.key_figure.source_ids,
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="power",
@@ -441,6 +486,7 @@ ARGUMENT = register(
         question="How many gigawatts are needed, and how many can be built?",
         params=PowerParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("power", "accelerators", "claims"),
         command_help=(

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
 from bubblewatch.arguments.params import Params
-from bubblewatch.arguments.result import Result
+from bubblewatch.arguments.result import Result, Signal
 from bubblewatch.errors import SpecificationError
 
 Tables = Mapping[str, pd.DataFrame]
 Analyze = Callable[[Tables, Any], Result]
 Chart = Callable[[Result], Iterable[Any]]
+SignalRule = Callable[[Result], Signal]
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,8 @@ class Argument:
 
     ``analyze(tables, params)`` calls the models once and returns a :class:`Result`; ``chart``
     builds the result's Plotly figures on demand (the report and the dashboard draw them).
-    ``tables`` names the store tables the analysis reads.
+    ``tables`` names the store tables the analysis reads. ``signal`` computes the argument's
+    scoreboard :class:`Signal` from its result; :func:`register` attaches it to every result.
     """
 
     id: str
@@ -34,6 +37,18 @@ class Argument:
     chart: Chart | None = None
     tables: tuple[str, ...] = ()
     command_help: str = ""
+    signal: SignalRule | None = None
+
+
+def _signalled(analyze: Analyze, signal: SignalRule) -> Analyze:
+    """``analyze`` whose result carries ``signal(result)``."""
+
+    @functools.wraps(analyze)
+    def run(tables: Tables, params: Any) -> Result:
+        result = analyze(tables, params)
+        return result if result.signal is not None else replace(result, signal=signal(result))
+
+    return run
 
 
 ARGUMENTS: dict[str, Argument] = {}
@@ -50,6 +65,8 @@ def register(argument: Argument) -> Argument:
             f"{argument.params.__name__}.argument is {argument.params.argument!r}, "
             f"not {argument.id!r}"
         )
+    if argument.signal is not None:
+        argument = replace(argument, analyze=_signalled(argument.analyze, argument.signal))
     ARGUMENTS[argument.id] = argument
     return argument
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -90,6 +91,66 @@ class KeyFigure:
         return out
 
 
+class Lean(Enum):
+    """Which way one argument's evidence leans on the question "bubble or boom?"."""
+
+    BUBBLE = "bubble-leaning"
+    BOOM = "boom-leaning"
+    NEUTRAL = "neutral"
+
+
+@dataclass(frozen=True)
+class Signal:
+    """The scoreboard line of one argument: the indicator that carries it, where it sits in its
+    own history, and the stated rule that turns it into a lean."""
+
+    indicator: str
+    """Human label of the indicator (``"S&P 500 CAPE (Shiller), Mar 2026"``)."""
+    value: float | str
+    unit: str
+    history: str
+    """Where the value sits in its own history (a percentile, or its position on the historical
+    analog); where the data have no history, that is said plainly."""
+    percentile: float | None
+    """Share of the indicator's earlier observations below the value now, 0-100 (None: no
+    history to rank it in)."""
+    lean: Lean
+    rule: str
+    """The rule that sets the lean, written for a reader."""
+    source_ids: tuple[str, ...]
+    observations: int = 0
+    """How many earlier observations the percentile ranks the value among (0: none)."""
+
+    def __post_init__(self) -> None:
+        if not self.source_ids:
+            raise ReportError(f"signal {self.indicator!r} has no source")
+        if (self.percentile is None) != (self.observations == 0):
+            raise ReportError(f"signal {self.indicator!r}: a percentile needs its observations")
+
+    @property
+    def display(self) -> str:
+        return format_value(self.value, self.unit)
+
+    def to_dict(self) -> dict[str, Any]:
+        value = self.value
+        missing = isinstance(value, float) and not math.isfinite(value)
+        payload: dict[str, Any] = strict(
+            {
+                "indicator": self.indicator,
+                "value": None if missing else value,
+                "unit": self.unit,
+                "display": self.display,
+                "history": self.history,
+                "percentile": self.percentile,
+                "observations": self.observations,
+                "lean": self.lean.value,
+                "rule": self.rule,
+                "source_ids": list(self.source_ids),
+            }
+        )
+        return payload
+
+
 @dataclass(frozen=True)
 class Result:
     """One argument evaluated on one params set and one data vintage."""
@@ -105,6 +166,8 @@ class Result:
     detail: Any = field(default=None, compare=False, repr=False)
     """The model output behind the figures (what claim checks grade), typed per argument."""
     vintage: DataVintage | None = field(default=None, compare=False)
+    signal: Signal | None = None
+    """The argument's scoreboard signal (set by its registered ``signal`` function)."""
 
     def __post_init__(self) -> None:
         if self.key_figures and not 0 <= self.headline < len(self.key_figures):
@@ -159,6 +222,13 @@ class Result:
             tail = f"  [{', '.join(fig.source_ids)}]"
             note = f"  ({fig.note})" if fig.note else ""
             lines.append(f"{fig.label:<{width}}  {fig.display}{note}{tail}")
+        if self.signal is not None:
+            sig = self.signal
+            lines += [
+                "",
+                f"signal: {sig.lean.value}: {sig.indicator} {sig.display} ({sig.history})",
+                f"rule: {sig.rule}",
+            ]
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -189,6 +259,7 @@ class Result:
                 "key_figures": [fig.to_dict() for fig in self.key_figures],
                 "tables": [{"title": t, "rows": records(frame)} for t, frame in self.tables],
                 "source_ids": list(self.source_ids),
+                "signal": None if self.signal is None else self.signal.to_dict(),
                 "model": model,
             }
         )

@@ -9,16 +9,17 @@ revenue path (:mod:`bubblewatch.models.roi`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from bubblewatch.arguments._claimed_amounts import ClaimedAmount, claimed_amount
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
+from bubblewatch.arguments.signals import Lean, Signal, lean_by
 from bubblewatch.charts import claimed_line, reference_line, style
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import claim_sources, hyperscaler_years
@@ -33,7 +34,6 @@ RUN_RATE = "openai_run_rate_end_2025"
 TARGET = "openai_revenue_target_2027"
 """The ``estimates`` row of OpenAI's revenue target (C28)."""
 _RANGE = r"[A-Za-z_]+=[^,]+"
-_USD_BN = {"usd_bn": 1.0, "usd_tn": 1000.0, "usd_m": 0.001}
 
 
 @dataclass(frozen=True)
@@ -102,49 +102,6 @@ def absent(t: Tables) -> list[str]:
     if hyperscaler_years(t["financials"], ["capex"])[1].empty:
         missing.append("a fiscal year of capex from all five hyperscalers")
     return missing
-
-
-@dataclass(frozen=True)
-class ClaimedAmount:
-    """A sum of money a claim of the debate states, from the claims table."""
-
-    claim_id: str
-    usd_bn: float
-    approximate: bool
-    year: int | None
-    """The year the claim names, if any (a target's year)."""
-
-    @property
-    def text(self) -> str:
-        """``~$1.4tn``, ``~$100bn`` (``n/a`` when the claim states no sum)."""
-        if pd.isna(self.usd_bn):
-            return "n/a"
-        tn = abs(self.usd_bn) >= 1000
-        amount = f"${self.usd_bn / 1000:g}tn" if tn else f"${self.usd_bn:g}bn"
-        return ("~" if self.approximate else "") + amount
-
-
-def usd_bn(value: float, unit: str) -> float:
-    """A claimed sum of money in USD bn (``unit`` as :func:`bubblewatch.claims.claimed.parse`
-    gives it: ``usd_bn``, ``usd_tn`` or ``usd_m``)."""
-    if unit not in _USD_BN:
-        raise SpecificationError(f"a claimed sum in {unit!r} is not in USD bn, tn or m")
-    return value * _USD_BN[unit]
-
-
-def claimed_amount(claims: pd.DataFrame, claim_id: str) -> ClaimedAmount:
-    """The first sum of money the claim ``claim_id`` states in the claims table (NaN if none)."""
-    from bubblewatch.claims.claimed import parse  # the claims package imports the arguments
-
-    rows = claims.loc[claims["claim_id"] == claim_id, "figures"]
-    text = str(rows.iloc[0]) if len(rows) and pd.notna(rows.iloc[0]) else ""
-    money = [q for q in parse(text) if q.unit in _USD_BN]
-    named = re.search(r"\b(?:19|20)\d\d\b", text)
-    year = int(named.group(0)) if named else None
-    if not money:
-        return ClaimedAmount(claim_id, float("nan"), False, year)
-    q = money[0]
-    return ClaimedAmount(claim_id, usd_bn(q.value, q.unit), q.approximate, year)
 
 
 @dataclass(frozen=True)
@@ -904,6 +861,47 @@ def chart(r: Result) -> list[go.Figure]:
     return [f for f in figures if f is not None]
 
 
+def signal(r: Result) -> Signal:
+    """Sourced AI revenue over the revenue Sequoia's arithmetic asks of the latest chip spend."""
+    v: RoiDetail = r.detail
+    cur = v.current
+    if cur is None:
+        return Signal(
+            "AI revenue over the revenue the accelerator spend needs",
+            float("nan"),
+            "share",
+            "no accelerator spend in the data",
+            None,
+            Lean.NEUTRAL,
+            "needs the latest accelerator spend (NVIDIA data-centre revenue)",
+            r.key_figure.source_ids,
+        )
+    multiple = float(cur["datacenter_multiple"]) * float(cur["margin_multiple"])
+    cover = float(cur["sourced_ai_revenue_usd_bn"]) / float(cur["required_revenue_usd_bn"])
+    return Signal(
+        indicator=(
+            f"Sourced AI revenue over the revenue {cur['spend_period']} accelerator spend needs "
+            "(Sequoia's arithmetic)"
+        ),
+        value=cover,
+        unit="share",
+        history=(
+            f"no history to rank it in: ${float(cur['sourced_ai_revenue_usd_bn']):,.0f}bn of "
+            f"sourced AI revenue against ${float(cur['required_revenue_usd_bn']):,.0f}bn needed "
+            f"(${float(cur['accelerator_spend_usd_bn']):,.0f}bn of accelerators x "
+            f"{float(cur['datacenter_multiple']):g} x {float(cur['margin_multiple']):g})"
+        ),
+        percentile=None,
+        lean=lean_by(cover, bubble=1 / multiple, boom=1.0),
+        rule=(
+            f"bubble-leaning when the revenue covers {1 / multiple:.0%} or less of what is "
+            "needed (not even the accelerators' cost), boom-leaning when it covers more than "
+            "all of it (chips, data centres and margin), neutral between"
+        ),
+        source_ids=tuple(cur["source_ids"]),
+    )
+
+
 ARGUMENT = register(
     Argument(
         id="roi",
@@ -911,6 +909,7 @@ ARGUMENT = register(
         question="Can revenue catch up with the commitments being signed?",
         params=RoiParams,
         analyze=analyze,
+        signal=signal,
         chart=chart,
         tables=("deals", "claims", "financials", "estimates"),
         command_help=(

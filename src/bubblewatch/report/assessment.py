@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -11,12 +10,12 @@ import pandas as pd
 from bubblewatch._json import records
 from bubblewatch.arguments.registry import section_ids
 from bubblewatch.arguments.result import KeyFigure
-from bubblewatch.claims import Verdict
 from bubblewatch.errors import ReportError
 from bubblewatch.store import DataVintage
 
 if TYPE_CHECKING:
     from bubblewatch.arguments.result import Result
+    from bubblewatch.report.scoreboard import Scoreboard
 
 Evidence = KeyFigure
 """A figure shown in the report: an argument's :class:`~bubblewatch.arguments.KeyFigure`."""
@@ -110,22 +109,12 @@ class Assessment:
         """The claims ledger (:class:`bubblewatch.claims.Ledger`) behind the claims section."""
         return self.section("claims").detail
 
-    def synthesis(self) -> list[dict[str, str]]:
-        """ "Bubble or boom": per argument, what the data say now and how its claims fared."""
-        book = self.ledger
-        rows = []
-        for s in self.sections:
-            claims = ""
-            if book is not None:
-                mine = (
-                    [r for r in book.results if r.claim.section == s.id]
-                    if s.id != "claims"
-                    else list(book.results)
-                )
-                counts = Counter(r.verdict for r in mine)
-                claims = ", ".join(f"{counts[v]} {v.value}" for v in Verdict if counts[v])
-            rows.append({"section": s.id, "title": s.title, "line": s.one_line, "claims": claims})
-        return rows
+    def scoreboard(self) -> Scoreboard:
+        """The bottom line and the scoreboard: per argument, its signal, where it sits in its
+        own history, the rule that sets its lean and how its claims fared."""
+        from bubblewatch.report.scoreboard import scoreboard
+
+        return scoreboard(self)
 
     def section(self, section_id: str) -> Section:
         for s in self.sections:
@@ -173,7 +162,7 @@ class Assessment:
             "title": "bubblewatch: is the AI build-out a bubble?",
             "generated_at": self.generated_at,
             "data_vintage": self.vintage.to_dict(),
-            "synthesis": self.synthesis(),
+            "scoreboard": self.scoreboard().to_dict(),
             "changes": [] if self.changes is None else records(self.changes),
             "claims": None if self.ledger is None else self.ledger.to_dict(),
             "sections": {
@@ -182,6 +171,11 @@ class Assessment:
                     "question": s.question,
                     "reading": s.reading,
                     "evidence": [ev.to_dict() for ev in s.evidence],
+                    "signal": (
+                        s.detail.signal.to_dict()
+                        if getattr(s.detail, "signal", None) is not None
+                        else None
+                    ),
                     "tables": [
                         {"title": title, "rows": records(frame)} for title, frame in s.tables
                     ],

@@ -16,6 +16,14 @@ from bubblewatch.arguments.result import format_value
 from bubblewatch.claims import SCALE, Ledger
 from bubblewatch.errors import ReportError
 from bubblewatch.report.assessment import Assessment, Evidence, Section
+from bubblewatch.report.scoreboard import (
+    DISCLAIMER,
+    LEAN_RULE,
+    LEGEND,
+    OVERALL_RULE,
+    STRONGEST_RULE,
+    Row,
+)
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:0 auto;
@@ -125,19 +133,93 @@ def _ledger_html(book: Ledger, numbers: dict[str, int]) -> str:
     )
 
 
-def _synthesis_html(assessment: Assessment) -> str:
-    items = "".join(
-        f'<li><a href="#{_esc(row["section"])}">{_esc(row["title"])}</a>: {_esc(row["line"])}'
-        + (f' <span class="tally">Claims: {_esc(row["claims"])}.</span>' if row["claims"] else "")
-        + "</li>"
-        for row in assessment.synthesis()
-    )
+_SCOREBOARD_CSS = """
+#synthesis .overall{font-size:1.1rem;padding:.7rem 1rem;border-left:6px solid #777;background:#f6f6f8}
+.lean-bubble{--lean:#b03a2e;--lean-bg:#fbe9e7}.lean-boom{--lean:#1e7b45;--lean-bg:#e6f4ea}
+.lean-neutral{--lean:#6b6b6b;--lean-bg:#f0f0f0}.lean-none{--lean:#999;--lean-bg:#fff}
+#synthesis .overall.lean-bubble,#synthesis .overall.lean-boom,#synthesis .overall.lean-neutral{border-left-color:var(--lean);background:var(--lean-bg)}
+.signal{display:inline-block;padding:.05rem .45rem;border-radius:.8rem;font-weight:600;white-space:nowrap;color:#fff;background:var(--lean)}
+.legend{list-style:none;padding:0;margin:.4rem 0;display:flex;flex-wrap:wrap;gap:.3rem 1rem;font-size:.85rem}
+table#scoreboard{border-collapse:collapse;width:100%;font-size:.9rem}
+table#scoreboard th,table#scoreboard td{border-bottom:1px solid #ddd;padding:.35rem .45rem;vertical-align:top;text-align:left;overflow-wrap:break-word;hyphens:auto}
+table#scoreboard td:first-child{min-width:8rem}table#scoreboard td:last-child{min-width:7rem}
+table#scoreboard tr.lean-bubble td:first-child,table#scoreboard tr.lean-boom td:first-child,table#scoreboard tr.lean-neutral td:first-child{border-left:5px solid var(--lean)}
+table#scoreboard td.now{white-space:nowrap;font-variant-numeric:tabular-nums;font-weight:600}
+table#scoreboard .rule{display:block;color:#555;font-size:.8rem;margin-top:.2rem}
+@media (max-width:700px){table#scoreboard thead{display:none}
+table#scoreboard tr{display:block;border-left:5px solid var(--lean);margin:0 0 .8rem;background:var(--lean-bg)}
+table#scoreboard td{display:block;border:0;padding:.2rem .5rem;min-width:0!important}
+table#scoreboard tr td:first-child{border-left:0}
+table#scoreboard td::before{content:attr(data-label);display:block;font-size:.75rem;color:#555;text-transform:uppercase;letter-spacing:.03em}
+table#scoreboard td.now{white-space:normal}}
+"""
+
+
+def _scoreboard_row_html(row: Row) -> str:
+    rule = f'<span class="rule">Rule: {_esc(row.rule)}</span>' if row.rule else ""
     return (
-        '<div id="synthesis" class="synthesis"><h2>Bubble or boom: what the data say now</h2>'
-        '<p class="question">One line per argument, each linked to its section. A reading of '
-        "public data, not investment advice.</p>"
-        f"<ol>{items}</ol></div>"
+        f'<tr data-argument="{_esc(row.id)}" class="{row.css_class}">'
+        f'<td data-label="Argument"><a href="{_esc(row.link)}">{_esc(row.title)}</a></td>'
+        f'<td data-label="Indicator">{_esc(row.indicator)}</td>'
+        f'<td data-label="Now" class="now">{_esc(row.value)}</td>'
+        f'<td data-label="In its own history">{_esc(row.history)}</td>'
+        f'<td data-label="Signal"><span class="signal {row.css_class}">{_esc(row.signal)}</span>'
+        f"{rule}</td>"
+        f'<td data-label="Claims">{_esc(row.claims)}</td></tr>'
     )
+
+
+def _synthesis_html(assessment: Assessment) -> str:
+    """The bottom line and the scoreboard: one colour-coded row per argument."""
+    board = assessment.scoreboard()
+    legend = "".join(
+        f'<li><span class="signal lean-{lean.name.lower()}">{_esc(lean.value)}</span> '
+        f"{_esc(text)}</li>"
+        for lean, text in LEGEND
+    )
+    rows = "".join(_scoreboard_row_html(r) for r in board.rows)
+    lean = board.overall.lean
+    return (
+        f"<style>{_SCOREBOARD_CSS}</style>"
+        '<div id="synthesis" class="synthesis"><h2>Bottom line: bubble or boom?</h2>'
+        f'<p class="overall lean-{lean.name.lower()}" data-lean="{_esc(lean.value)}">'
+        f"{_esc(board.overall.text)}</p>"
+        f'<p class="question">{_esc(DISCLAIMER)} {_esc(LEAN_RULE)}</p>'
+        f"<details><summary>How each row and the strongest evidence are read</summary>"
+        f"<p>{_esc(STRONGEST_RULE)} Each row's signal comes from the rule printed beside it; "
+        "where a history exists, the percentile is the share of the indicator's earlier "
+        "observations below its value now.</p></details>"
+        f'<ul class="legend" aria-label="Signal colours">{legend}</ul>'
+        '<div class="wide"><table id="scoreboard" class="scoreboard"><thead><tr>'
+        "<th>Argument</th><th>Indicator</th><th>Now</th><th>In its own history</th>"
+        "<th>Signal and rule</th><th>Claims</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div></div>"
+    )
+
+
+def _scoreboard_markdown(assessment: Assessment) -> list[str]:
+    """The bottom line and the scoreboard as Markdown."""
+    board = assessment.scoreboard()
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = [
+        "## Bottom line: bubble or boom?",
+        "",
+        f"**{board.overall.text}**",
+        "",
+        f"*{DISCLAIMER}* How the rows are read: {OVERALL_RULE}",
+        "",
+        "| Argument | Indicator | Now | In its own history | Signal | Rule | Claims |",
+        "|---|---|---:|---|---|---|---|",
+    ]
+    lines += [
+        f"| [{cell(r.title)}]({r.link}) | {cell(r.indicator)} | {cell(r.value)} | "
+        f"{cell(r.history)} | **{r.signal}** | {cell(r.rule)} | {cell(r.claims)} |"
+        for r in board.rows
+    ]
+    return [*lines, ""]
 
 
 #: How many moved figures the report lists; ``bubblewatch data changes`` lists them all.
@@ -244,15 +326,8 @@ def to_markdown(assessment: Assessment) -> str:
         "",
         f"Data vintage: {assessment.vintage.describe()}. Generated {assessment.generated_at}.",
         "",
-        "## Bubble or boom: what the data say now",
-        "",
-        "*One line per argument. A reading of public data, not investment advice.*",
-        "",
     ]
-    for i, row in enumerate(assessment.synthesis(), start=1):
-        tally = f" Claims: {row['claims']}." if row["claims"] else ""
-        lines.append(f"{i}. [{row['title']}](#{row['section']}): {row['line']}{tally}")
-    lines.append("")
+    lines += _scoreboard_markdown(assessment)
     head, rows = _changes_rows(assessment)
     lines += ["## What changed since the last vintage", "", head, ""]
     if rows:

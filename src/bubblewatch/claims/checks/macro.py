@@ -8,11 +8,12 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from bubblewatch.arguments._claimed_amounts import usd_bn
 from bubblewatch.arguments.cycles import SHALE_FCF, CyclesDetail, ShaleRecord, span_text
 from bubblewatch.arguments.cycles import absent as cycles_absent
 from bubblewatch.arguments.gdp import GdpParams
 from bubblewatch.arguments.power import PowerParams, year_of
-from bubblewatch.arguments.roi import COMMITMENTS, TARGET, RoiDetail, usd_bn
+from bubblewatch.arguments.roi import COMMITMENTS, TARGET, RoiDetail
 from bubblewatch.arguments.roi import absent as roi_absent
 from bubblewatch.arguments.session import Session
 from bubblewatch.claims.claimed import claimed, periods
