@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -40,6 +41,8 @@ class Section:
     detail: Any = field(default=None, compare=False, repr=False)
     """The model result behind the section where the renderers need more than the evidence
     (the claims section carries its :class:`~bubblewatch.claims.Ledger`)."""
+    data_through: date | None = None
+    """The latest observation date of the tables the section reads (:mod:`.through`)."""
 
     @classmethod
     def from_result(cls, result: Result, title: str, question: str) -> Section:
@@ -104,6 +107,11 @@ class Assessment:
                 raise ReportError(
                     f"section {section.id!r} cites unknown sources: {', '.join(missing)}"
                 )
+
+    @property
+    def data_through(self) -> date | None:
+        """The latest observation date over every section."""
+        return max((s.data_through for s in self.sections if s.data_through), default=None)
 
     @property
     def ledger(self) -> Any:
