@@ -14,7 +14,14 @@ import pytest
 
 from bubblewatch.arguments.result import MINUS, format_value
 from bubblewatch.report import Assessment, to_html, to_markdown
-from bubblewatch.report.labels import DASH, human_table, humanize, humanize_text
+from bubblewatch.report.labels import (
+    DASH,
+    describe_key,
+    human_table,
+    humanize,
+    humanize_text,
+    label_changes,
+)
 from bubblewatch.report.render import CITES_SHOWN
 from bubblewatch.report.through import data_through, describe, observed
 
@@ -296,3 +303,26 @@ def test_observed_ignores_guidance_and_reads_quarters() -> None:
     tables = {"financials": financials, "macro": macro, "claims": pd.DataFrame({"date": ["2030"]})}
     assert data_through(tables, ("financials", "macro", "claims", "absent")) == date(2026, 3, 31)
     assert describe(date(2026, 3, 31)) == "Data through 31 Mar 2026"
+
+
+def test_changed_rows_are_named_in_words() -> None:
+    deals = pd.DataFrame(
+        {
+            "deal_id": ["nvda_openai_2025"],
+            "date": pd.to_datetime(["2025-09-22"]),
+            "party_a": ["NVIDIA"],
+            "party_b": ["OpenAI"],
+            "type": ["equity"],
+        }
+    )
+    changes = pd.DataFrame(
+        {
+            "table": ["deals", "market"],
+            "key": ["deal_id=nvda_openai_2025", "series=NASDAQCOM, field=close"],
+            "field": ["amount_usd_bn", ""],
+        }
+    )
+    named = label_changes(changes, {"deals": deals})
+    assert named is not None
+    assert list(named["figure"]) == ["NVIDIA – OpenAI equity (Sep 2025)", "NASDAQCOM, close"]
+    assert describe_key("deal_id=unknown_deal_2024", {}) == "Unknown deal 2024"

@@ -11,6 +11,7 @@ from bubblewatch.arguments.registry import section_ids
 from bubblewatch.errors import BubblewatchError, DataError, ReportError, SpecificationError
 from bubblewatch.report.assessment import Assessment, Section
 from bubblewatch.report.claims_section import build_claims
+from bubblewatch.report.labels import label_changes
 from bubblewatch.report.through import data_through
 from bubblewatch.store import Store
 
@@ -57,5 +58,5 @@ def assess(store: Store, progress: Callable[[str], None] | None = None) -> Asses
         sources=tables["sources"],
         vintage=store.data_vintage(),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        changes=store.changes(),
+        changes=label_changes(store.changes(), tables),
     )

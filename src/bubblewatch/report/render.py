@@ -7,6 +7,7 @@ import json
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.io as pio
@@ -18,7 +19,17 @@ from bubblewatch.arguments.result import format_value
 from bubblewatch.claims import SCALE, Ledger
 from bubblewatch.errors import ReportError
 from bubblewatch.report.assessment import Assessment, Evidence, Section
-from bubblewatch.report.labels import DASH, HumanTable, human_table, humanize_text, words
+from bubblewatch.report.labels import (
+    DASH,
+    HumanTable,
+    decimals,
+    describe_key,
+    human_table,
+    humanize,
+    humanize_text,
+    number,
+    words,
+)
 from bubblewatch.report.through import describe
 
 
@@ -258,13 +269,13 @@ def _changes_rows(assessment: Assessment) -> tuple[str, list[dict[str, str]]]:
     rows = [
         {
             "table": words(str(r.table)),
-            "figure": humanize_text(str(r.key)) + (f" · {words(str(r.field))}" if r.field else ""),
+            "figure": _changed_figure(r),
             "was": _changed_value(r.old),
             "now": _changed_value(r.new),
             "change": (
-                f"changed, vintage {r.old_vintage} → {r.new_vintage}"
+                f"changed, vintage {_changed_value(r.old_vintage)} → {_changed_value(r.new_vintage)}"
                 if r.status == "changed"
-                else f"{r.status} in vintage {r.new_vintage}"
+                else f"{r.status} in vintage {_changed_value(r.new_vintage)}"
             ),
         }
         for r in moved.head(CHANGES_SHOWN).itertuples(index=False)
@@ -272,13 +283,20 @@ def _changes_rows(assessment: Assessment) -> tuple[str, list[dict[str, str]]]:
     return head, rows
 
 
+def _changed_figure(row: Any) -> str:
+    """The moved figure in words: what its key names (:func:`labels.label_changes`) and field."""
+    name = getattr(row, "figure", None)
+    if not isinstance(name, str):
+        name = describe_key(str(row.key), {})
+    field = row.field
+    return name + (f" · {humanize(field)}" if isinstance(field, str) and field else "")
+
+
 def _changed_value(value: object) -> str:
     """A value of the changes table: numbers at the precision of :func:`labels.decimals`."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return DASH
     if isinstance(value, int | float) and not isinstance(value, bool):
-        from bubblewatch.report.labels import decimals, number
-
         return number(float(value), decimals(pd.Series([float(value)])))
     return humanize_text(str(value))
 
