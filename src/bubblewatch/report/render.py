@@ -34,15 +34,19 @@ from bubblewatch.report.through import describe
 
 
 def _stacked(table: str) -> str:
-    """CSS that lays each row of ``table`` out as a card: every cell under its heading."""
+    """CSS that lays each row of ``table`` out as a card: one line per cell, its heading on
+    the left (``data-label``) and its value beside it."""
     return (
-        f"{table},{table} tbody,{table} tr,{table} td{{display:block;width:100%}}"
+        f"{table},{table} tbody,{table} tr{{display:block;width:100%}}"
         f"{table} thead{{display:none}}"
         f"{table} tr{{border:1px solid #ddd;margin:0 0 .6rem;padding:.2rem .4rem}}"
-        f"{table} td{{border:none;border-bottom:1px solid #f0f0f0;text-align:left;"
+        f"{table} td{{display:flow-root;width:100%;border:none;border-bottom:1px solid #f0f0f0;"
         "padding:.2rem 0;white-space:normal}"
-        f"{table} td[data-label]::before{{content:attr(data-label);display:block;"
-        "font-weight:600;color:#555;font-size:.8rem}"
+        f"{table} td:last-child{{border-bottom:none}}"
+        f"{table} td[data-label]::before{{content:attr(data-label);float:left;width:45%;"
+        "padding-right:.5rem;text-align:left;font-weight:600;color:#555;font-size:.8rem}"
+        # long prose (the ledger's claims and reasons) reads better under its heading
+        f"{table}.ledger td[data-label]::before{{float:none;display:block;width:auto}}"
     )
 
 
@@ -75,7 +79,7 @@ td.value{text-align:right;font-variant-numeric:tabular-nums}
 td.value{max-width:24rem}
 .cites{white-space:nowrap}
 .cites .note{white-space:normal}
-sup a,a.cite{text-decoration:none;font-size:.75rem}
+sup a,a.cite{text-decoration:none;font-size:.75em}
 details.more{display:inline}
 details.more>summary{display:inline;cursor:pointer;font-size:.75rem;color:#1a5fb4;white-space:nowrap}
 details.more[open]>summary{margin-right:.2rem}
@@ -91,11 +95,11 @@ footer li{margin-bottom:.3rem;font-size:.85rem}
 .tally{color:#555;font-size:.85rem}
 .verdict{font-weight:600}
 table.ledger td ul{margin:0;padding-left:1rem}
-@media (max-width:1000px){
+@media screen and (max-width:1000px){
 """
     + _stacked("table.many")
     + """}
-@media (max-width:700px){
+@media screen and (max-width:700px){
 body{padding:0 .75rem 1rem}
 nav.toc .bar{display:none}
 nav.toc .menu{display:block}
@@ -112,6 +116,9 @@ body{max-width:none;padding:0;font-size:10pt}
 a{color:inherit}
 footer a[href^="http"]::after{content:" <" attr(href) ">";font-size:8pt;overflow-wrap:anywhere}
 table{font-size:8pt;width:100%;table-layout:auto}
+table.many{font-size:6.5pt}
+table.claims td,table.claims th{padding:.1rem .2rem}
+.cites,td.num{white-space:normal}
 tr,li,.reading,.question,.through{break-inside:avoid}
 h2,h3{break-after:avoid}
 section{break-before:auto}
@@ -319,7 +326,7 @@ _NUMBER = re.compile(r"[−+]?\$?[\d,.]+(%|x|bn|tn|m| pp| years?| GW| kW)?")
 
 def _numeric(text: str) -> bool:
     """A cell that holds one number (right-aligned, never broken across lines)."""
-    return bool(_NUMBER.fullmatch(text))
+    return text == DASH or bool(_NUMBER.fullmatch(text))
 
 
 def _table_html(frame: pd.DataFrame, numbers: dict[str, int]) -> str:
