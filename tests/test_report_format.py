@@ -16,12 +16,11 @@ from bubblewatch.arguments.result import MINUS, format_value
 from bubblewatch.report import Assessment, to_html, to_markdown
 from bubblewatch.report.labels import (
     DASH,
-    describe_key,
     human_table,
     humanize,
     humanize_text,
-    label_changes,
 )
+from bubblewatch.report.names import describe_key, label_changes
 from bubblewatch.report.render import CITES_SHOWN
 from bubblewatch.report.through import data_through, describe, observed
 

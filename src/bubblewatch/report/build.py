@@ -11,7 +11,7 @@ from bubblewatch.arguments.registry import section_ids
 from bubblewatch.errors import BubblewatchError, DataError, ReportError, SpecificationError
 from bubblewatch.report.assessment import Assessment, Section
 from bubblewatch.report.claims_section import build_claims
-from bubblewatch.report.labels import label_changes
+from bubblewatch.report.names import label_changes
 from bubblewatch.report.through import data_through
 from bubblewatch.store import Store
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -227,7 +227,8 @@ def plain(value: object) -> object:
     return item() if callable(item) and not isinstance(value, str) else value
 
 
-def _missing(value: object) -> bool:
+def missing(value: object) -> bool:
+    """``None``, ``pd.NA`` or NaN."""
     if value is None or value is pd.NA:
         return True
     return isinstance(value, float) and math.isnan(value)
@@ -236,7 +237,7 @@ def _missing(value: object) -> bool:
 def cell(value: object, unit: str, places: int) -> str:
     """One table cell written in its column's unit."""
     value = plain(value)
-    if _missing(value):
+    if missing(value):
         return DASH
     if isinstance(value, bool) or unit == "bool":
         return "yes" if bool(value) else "no"
@@ -268,7 +269,7 @@ class HumanTable:
 
 def split_sources(value: object) -> SourceCell:
     """``"a, b; c"`` → ``("a", "b", "c")``; a missing cell → ``()``."""
-    if _missing(value):
+    if missing(value):
         return ()
     return tuple(part.strip() for part in _SPLIT_SOURCES.split(str(value)) if part.strip())
 
@@ -318,10 +319,10 @@ def human_table(frame: pd.DataFrame, known_ids: Collection[str] = ()) -> HumanTa
                 row.append(split_sources(value))
             elif kind == "row":
                 unit = frame["unit"].iloc[i]
-                unit = "" if _missing(unit) else str(unit)
+                unit = "" if missing(unit) else str(unit)
                 row.append(
                     DASH
-                    if _missing(value)
+                    if missing(value)
                     else humanize_text(format_value(value, unit))
                     if isinstance(value, str | float | int) and not isinstance(value, bool)
                     else cell(value, "text", 0)
@@ -332,53 +333,3 @@ def human_table(frame: pd.DataFrame, known_ids: Collection[str] = ()) -> HumanTa
                 row.append(cell(value, kind, places[name]))
         rows.append(tuple(row))
     return HumanTable(tuple(humanize(n) for n in kept), tuple(rows))
-
-
-def _deal(row: pd.Series) -> str:
-    when = pd.Timestamp(row["date"])
-    kind = words(str(row.get("type", ""))) if not _missing(row.get("type")) else "deal"
-    stamp = "" if pd.isna(when) else f" ({when:%b %Y})"
-    return f"{row['party_a']} – {row['party_b']} {kind}{stamp}"
-
-
-def _issue(row: pd.Series) -> str:
-    when = pd.Timestamp(row["date"])
-    stamp = "" if pd.isna(when) else f" ({when:%b %Y})"
-    return f"{row['issuer']} {words(str(row['instrument']))}{stamp}"
-
-
-#: Id columns that a row of another table describes in words: column → (table, describer).
-_DESCRIBED = {"deal_id": ("deals", _deal), "issue_id": ("debt", _issue)}
-
-
-def id_names(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
-    """Deal and debt-issue ids → what they are in words (``NVIDIA – OpenAI equity (Sep 2025)``)."""
-    names: dict[str, str] = {}
-    for column, (table, describe) in _DESCRIBED.items():
-        frame = tables.get(table)
-        if frame is None or column not in frame.columns:
-            continue
-        for _, row in frame.iterrows():
-            names.setdefault(str(row[column]), describe(row))
-    return names
-
-
-def describe_key(key: str, names: Mapping[str, str]) -> str:
-    """A changed row's key (``"deal_id=nvda_openai_2024"``, ``"series=X, field=close"``) in
-    words: ids by what they name, other parts by their values."""
-    parts = []
-    for part in str(key).split(", "):
-        _column, sep, value = part.partition("=")
-        value = value if sep else part
-        parts.append(names.get(value, humanize_text(value)))
-    return ", ".join(parts)
-
-
-def label_changes(
-    changes: pd.DataFrame | None, tables: Mapping[str, pd.DataFrame]
-) -> pd.DataFrame | None:
-    """``changes`` (:meth:`Store.changes`) with a ``figure`` column naming each row in words."""
-    if changes is None or changes.empty or "key" not in changes.columns:
-        return changes
-    names = id_names(tables)
-    return changes.assign(figure=[describe_key(k, names) for k in changes["key"]])

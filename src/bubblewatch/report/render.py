@@ -23,13 +23,13 @@ from bubblewatch.report.labels import (
     DASH,
     HumanTable,
     decimals,
-    describe_key,
     human_table,
     humanize,
     humanize_text,
     number,
     words,
 )
+from bubblewatch.report.names import describe_key
 from bubblewatch.report.through import describe
 
 
