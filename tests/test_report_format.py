@@ -231,6 +231,7 @@ def test_format_value_never_leaves_a_unit_code() -> None:
         ("operating_cash_flow", "Operating cash flow"),
         ("true life (years)", "True life (years)"),
         ("period", "Period"),
+        ("electricity_usd_per_kwh", "Electricity ($/kWh)"),
     ],
 )
 def test_humanize(name: str, label: str) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from bubblewatch.arguments.result import MINUS, format_value
+from bubblewatch.arguments.result import MINUS, format_value, unit_text
 
 DASH = "\u2014"
 """What a missing value shows."""
@@ -58,6 +58,7 @@ ACRONYMS: dict[str, str] = {
     "ipe": "IT equipment",
     "llm": "LLM",
     "roi": "ROI",
+    "wti": "WTI",
     "openai": "OpenAI",
     "nvidia": "NVIDIA",
     "datacenter": "data-centre",
@@ -157,6 +158,9 @@ def humanize(name: str) -> str:
         return EXPLICIT[name][0]
     if not _IDENTIFIER.match(name):
         return _capitalize(name)
+    stem, per, rate = name.partition("_usd_per_")
+    if per and stem and rate:  # "electricity_usd_per_kwh" → "Electricity ($/kWh)"
+        return _capitalize(f"{words(stem)} ({unit_text('usd_per_' + rate)})")
     for suffix, _unit, tail in SUFFIXES:
         if name.endswith(suffix) and name != suffix.lstrip("_"):
             if not tail:  # the suffix is a word of the heading: "largest buyer share"
@@ -174,6 +178,9 @@ def column_unit(name: str) -> str:
     for suffix, unit, _tail in SUFFIXES:
         if name.endswith(suffix):
             return unit
+    stem, per, rate = name.partition("_usd_per_")
+    if per and stem and rate:
+        return "usd_per_" + rate
     if name.endswith("(years)"):
         return "years"
     return "number"

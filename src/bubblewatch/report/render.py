@@ -40,13 +40,15 @@ def _stacked(table: str) -> str:
         f"{table},{table} tbody,{table} tr{{display:block;width:100%}}"
         f"{table} thead{{display:none}}"
         f"{table} tr{{border:1px solid #ddd;margin:0 0 .6rem;padding:.2rem .4rem}}"
-        f"{table} td{{display:flow-root;width:100%;border:none;border-bottom:1px solid #f0f0f0;"
+        f"{table} td{{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);"
+        "column-gap:.6rem;width:100%;border:none;border-bottom:1px solid #f0f0f0;"
         "padding:.2rem 0;white-space:normal}"
         f"{table} td:last-child{{border-bottom:none}}"
-        f"{table} td[data-label]::before{{content:attr(data-label);float:left;width:45%;"
-        "padding-right:.5rem;text-align:left;font-weight:600;color:#555;font-size:.8rem}"
+        f"{table} td[data-label]::before{{content:attr(data-label);text-align:left;"
+        "font-weight:600;color:#555;font-size:.8rem}"
         # long prose (the ledger's claims and reasons) reads better under its heading
-        f"{table}.ledger td[data-label]::before{{float:none;display:block;width:auto}}"
+        f"{table}.ledger td{{display:block}}"
+        f"{table}.ledger td[data-label]::before{{display:block}}"
     )
 
 
@@ -337,11 +339,11 @@ def _table_html(frame: pd.DataFrame, numbers: dict[str, int]) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td data-label="{_esc(h)}">{_cites(c, numbers)}</td>'
+            f'<td data-label="{_esc(h)}"><span>{_cites(c, numbers)}</span></td>'
             if isinstance(c, tuple)
-            else f'<td class="num" data-label="{_esc(h)}">{_esc(c)}</td>'
+            else f'<td class="num" data-label="{_esc(h)}"><span>{_esc(c)}</span></td>'
             if _numeric(c)
-            else f'<td data-label="{_esc(h)}">{_esc(c)}</td>'
+            else f'<td data-label="{_esc(h)}"><span>{_esc(c)}</span></td>'
             for h, c in zip(table.headers, rec, strict=True)
         )
         + "</tr>"
