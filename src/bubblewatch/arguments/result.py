@@ -23,31 +23,101 @@ if TYPE_CHECKING:
     from bubblewatch.arguments.params import Params
     from bubblewatch.store import DataVintage
 
+MINUS = "\u2212"
+"""The minus sign of displayed negatives (``−$28,412``), not a hyphen."""
+
 _UNIT_FORMATS: Mapping[str, str] = {
     "usd_bn": "${:,.1f}bn",
-    "usd_tn": "${:,.2f}tn",
     "usd_m": "${:,.0f}m",
+    "usd": "${:,.0f}",
     "pct": "{:.1f}%",
-    "pp": "{:+.2f} pp",
-    "gw": "{:,.0f} GW",
+    "pp": "{:.2f} pp",
+    "gw": "{:,.1f} GW",
+    "mw": "{:,.0f} MW",
+    "kw": "{:,.2f} kW",
     "twh": "{:,.0f} TWh",
     "x": "{:.1f}x",
-    "years": "{:.1f} years",
     "count": "{:,.0f}",
     "index_points": "{:,.2f}",
     "usd_per_share": "${:,.2f}",
-    "share": "{:.0%}",
     "stat": "{:.2f}",
 }
 
+#: Units whose trailing zeros after the decimal point say nothing (``4.0 years`` → ``4 years``).
+_TRIMMED = {"gw", "kw", "years", "usd_tn"}
+
+#: How the denominators of ``usd_per_*`` units read (``usd_per_bbl`` → ``$58/bbl``).
+_PER = {"gpu_hour": "GPU-hour", "bbl": "bbl", "share": "share", "kwh": "kWh", "mwh": "MWh"}
+
+
+def _trim(text: str) -> str:
+    """``4.00`` → ``4``, ``1.40`` → ``1.4``; digits before the point are kept."""
+    if "." not in text:
+        return text
+    return text.rstrip("0").rstrip(".")
+
+
+def unit_text(unit: str) -> str:
+    """A unit code in words, for units :func:`format_value` has no format of its own for."""
+    if unit.startswith("usd_per_"):
+        return "$/" + _PER.get(unit.removeprefix("usd_per_"), unit.removeprefix("usd_per_"))
+    known = {"gw": "GW", "mw": "MW", "kw": "kW", "twh": "TWh", "pct": "%", "pp": "pp"}
+    if unit in known:
+        return known[unit]
+    return unit.replace("_per_", "/").replace("_", " ")
+
+
+def _magnitude(value: float, unit: str) -> str:
+    """``value`` (not negative) in ``unit``, without a sign."""
+    if unit == "usd_bn" and value >= 1000:
+        return _magnitude(value / 1000, "usd_tn")
+    if unit == "usd_tn":
+        return "$" + _trim(f"{value:,.2f}") + "tn"
+    if unit == "share":
+        return f"{value:.1%}" if 0 < value < 0.01 else f"{value:.0%}"
+    if unit == "years":
+        text = _trim(f"{value:,.1f}")
+        return text + (" year" if text == "1" else " years")
+    if unit in ("gw", "kw") and value >= 100:
+        return f"{value:,.0f} " + unit_text(unit)
+    if unit.startswith("usd_per_") and unit != "usd_per_share":
+        return "$" + _trim(f"{value:,.2f}") + "/" + unit_text(unit).removeprefix("$/")
+    if unit in _UNIT_FORMATS:
+        text = _UNIT_FORMATS[unit].format(value)
+        return _trim_number(text) if unit in _TRIMMED else text
+    number = f"{value:,.0f}" if value >= 1000 or value == int(value) else f"{value:,.2f}"
+    return f"{number} {unit_text(unit)}".rstrip()
+
+
+def _trim_number(text: str) -> str:
+    head, _, tail = text.partition(" ")
+    return f"{_trim(head)} {tail}".rstrip()
+
 
 def format_value(value: float | str, unit: str) -> str:
-    """Human-readable figure: ``format_value(64.551, "usd_bn") == "$64.6bn"``."""
+    """Human-readable figure: ``format_value(64.551, "usd_bn") == "$64.6bn"``.
+
+    Money in $m/$bn (``$tn`` from a thousand billion), shares as percent, years as years
+    (``2018``), ``usd_per_*`` as ``$58/bbl``; negatives with a minus sign before the currency
+    (``−$28,412``); a figure that rounds to zero has no sign (``0.00 pp``, not ``+0.00 pp``);
+    a unit without a format of its own is written in words, never as its code.
+    """
     if isinstance(value, str):
         return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if math.isnan(value):
         return "n/a"
-    return _UNIT_FORMATS.get(unit, "{:,.2f} " + unit).format(value)
+    if math.isinf(value):
+        return "unbounded" if value > 0 else MINUS + "unbounded"
+    if unit == "year":
+        return f"{value:.0f}" if value == round(value) else f"{value:.1f}"
+    body = _magnitude(abs(value), unit)
+    if not any(ch in "123456789" for ch in body.split(" ")[0]):
+        return body
+    if value < 0:
+        return MINUS + body
+    return "+" + body if unit == "pp" else body
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -39,6 +40,8 @@ class Section:
     detail: Any = field(default=None, compare=False, repr=False)
     """The model result behind the section where the renderers need more than the evidence
     (the claims section carries its :class:`~bubblewatch.claims.Ledger`)."""
+    data_through: date | None = None
+    """The latest observation date of the tables the section reads (:mod:`.through`)."""
 
     @classmethod
     def from_result(cls, result: Result, title: str, question: str) -> Section:
@@ -103,6 +106,11 @@ class Assessment:
                 raise ReportError(
                     f"section {section.id!r} cites unknown sources: {', '.join(missing)}"
                 )
+
+    @property
+    def data_through(self) -> date | None:
+        """The latest observation date over every section."""
+        return max((s.data_through for s in self.sections if s.data_through), default=None)
 
     @property
     def ledger(self) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bubblewatch.arguments import ARGUMENTS, ArgumentError, Session
@@ -10,6 +11,8 @@ from bubblewatch.arguments.registry import section_ids
 from bubblewatch.errors import BubblewatchError, DataError, ReportError, SpecificationError
 from bubblewatch.report.assessment import Assessment, Section
 from bubblewatch.report.claims_section import build_claims
+from bubblewatch.report.names import label_changes
+from bubblewatch.report.through import data_through
 from bubblewatch.store import Store
 
 
@@ -42,6 +45,12 @@ def assess(store: Store, progress: Callable[[str], None] | None = None) -> Asses
                 else f"{type(cause).__name__}: {cause}"
             )
             raise ReportError(f"section {section_id!r} could not be built: {detail}") from exc
+        names = (
+            tuple(n for a in ARGUMENTS.values() for n in a.tables)
+            if section_id == "claims"
+            else ARGUMENTS[section_id].tables
+        )
+        sections[-1] = replace(sections[-1], data_through=data_through(tables, names))
         if progress is not None:
             progress(section_id)
     return Assessment(
@@ -49,5 +58,5 @@ def assess(store: Store, progress: Callable[[str], None] | None = None) -> Asses
         sources=tables["sources"],
         vintage=store.data_vintage(),
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        changes=store.changes(),
+        changes=label_changes(store.changes(), tables),
     )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import html
 import json
+import math
+import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.io as pio
@@ -16,6 +19,17 @@ from bubblewatch.arguments.result import format_value
 from bubblewatch.claims import SCALE, Ledger
 from bubblewatch.errors import ReportError
 from bubblewatch.report.assessment import Assessment, Evidence, Section
+from bubblewatch.report.labels import (
+    DASH,
+    HumanTable,
+    decimals,
+    human_table,
+    humanize,
+    humanize_text,
+    number,
+    words,
+)
+from bubblewatch.report.names import describe_key
 from bubblewatch.report.scoreboard import (
     DISCLAIMER,
     LEAN_RULE,
@@ -24,46 +38,146 @@ from bubblewatch.report.scoreboard import (
     STRONGEST_RULE,
     Row,
 )
+from bubblewatch.report.through import describe
 
-_CSS = """
+
+def _stacked(table: str) -> str:
+    """CSS that lays each row of ``table`` out as a card: one line per cell, its heading on
+    the left (``data-label``) and its value beside it."""
+    return (
+        f"{table},{table} tbody,{table} tr{{display:block;width:100%}}"
+        f"{table} thead{{display:none}}"
+        f"{table} tr{{border:1px solid #ddd;margin:0 0 .6rem;padding:.2rem .4rem}}"
+        f"{table} td{{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);"
+        "column-gap:.6rem;width:100%;border:none;border-bottom:1px solid #f0f0f0;"
+        "padding:.2rem 0;white-space:normal}"
+        f"{table} td:last-child{{border-bottom:none}}"
+        f"{table} td[data-label]::before{{content:attr(data-label);text-align:left;"
+        "font-weight:600;color:#555;font-size:.8rem}"
+        # long prose (the ledger's claims and reasons) reads better under its heading
+        f"{table}.ledger td{{display:block}}"
+        f"{table}.ledger td[data-label]::before{{display:block}}"
+    )
+
+
+_CSS = (
+    """
+*,*::before,*::after{box-sizing:border-box}
+html{scroll-padding-top:3.2rem}
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:0 auto;
-padding:1.5rem;color:#1d1d1f;line-height:1.45}
-header{border-bottom:2px solid #c0392b;margin-bottom:1rem}
-nav a{margin-right:.8rem}
+padding:0 1.5rem 1.5rem;color:#1d1d1f;line-height:1.45;overflow-wrap:break-word}
+header{border-bottom:2px solid #c0392b;margin-bottom:1rem;padding-top:1rem}
+h1{margin:.3rem 0}
+nav.toc{position:sticky;top:0;z-index:20;background:#fff;border-bottom:1px solid #ddd;
+padding:.35rem 0;margin:0 0 .5rem;font-size:.9rem}
+nav.toc .bar{display:flex;flex-wrap:wrap;gap:.2rem .9rem}
+nav.toc .menu{display:none}
+nav.toc a{text-decoration:none;white-space:nowrap}
+nav.toc summary{cursor:pointer;font-weight:600}
+nav.toc ol{margin:.3rem 0;padding-left:1.4rem;max-height:70vh;overflow-y:auto}
+nav.toc li{margin:.2rem 0}
 section{border-top:1px solid #ddd;padding-top:1rem;margin-top:1.5rem}
+.through{color:#555;font-size:.85rem;margin:.2rem 0}
 .question{color:#555;font-style:italic}
 .reading{font-size:1.1rem;background:#f6f6f8;padding:.7rem 1rem;border-left:4px solid #c0392b}
-table.evidence{border-collapse:collapse;width:100%;margin:.5rem 0}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}
+td,th{overflow-wrap:break-word;hyphens:auto}
+td.num{white-space:nowrap}
+td .cites{white-space:normal}
 table.evidence td{border-bottom:1px solid #eee;padding:.3rem .5rem;vertical-align:top}
-td.value{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-sup a{text-decoration:none;font-size:.75rem}
+td.value{text-align:right;font-variant-numeric:tabular-nums}
+td.value{max-width:24rem}
+.cites{white-space:nowrap}
+.cites .note{white-space:normal}
+sup a,a.cite{text-decoration:none;font-size:.75em}
+details.more{display:inline}
+details.more>summary{display:inline;cursor:pointer;font-size:.75rem;color:#1a5fb4;white-space:nowrap}
+details.more[open]>summary{margin-right:.2rem}
 .vintage{color:#444;font-size:.9rem}
-table.claims{border-collapse:collapse;font-size:.85rem}
+table.claims{font-size:.85rem}
 table.claims td,table.claims th{border:1px solid #ddd;padding:.25rem .4rem;vertical-align:top}
+table.claims th{text-align:left;background:#f6f6f8}
+table.claims td.num{text-align:right;font-variant-numeric:tabular-nums}
 footer li{margin-bottom:.3rem;font-size:.85rem}
 #synthesis li{margin-bottom:.35rem}
-.wide{overflow-x:auto;max-width:100%}
+.wide{max-width:100%}
+.chart{max-width:100%}
 .tally{color:#555;font-size:.85rem}
-.verdict{font-weight:600;white-space:nowrap}
+.verdict{font-weight:600}
 table.ledger td ul{margin:0;padding-left:1rem}
+@media screen and (max-width:1000px){
 """
+    + _stacked("table.many")
+    + """}
+@media screen and (max-width:700px){
+body{padding:0 .75rem 1rem}
+nav.toc .bar{display:none}
+nav.toc .menu{display:block}
+"""
+    + _stacked("table.stack")
+    + """
+table.evidence tr{display:block;border-bottom:1px solid #eee;padding:.3rem 0}
+table.evidence td{display:block;border:none;padding:.1rem 0}
+table.evidence td.value{text-align:left}
+}
+@media print{
+nav.toc,.no-print{display:none}
+body{max-width:none;padding:0;font-size:10pt}
+a{color:inherit}
+footer a[href^="http"]::after{content:" <" attr(href) ">";font-size:8pt;overflow-wrap:anywhere}
+table{font-size:8pt;width:100%;table-layout:auto}
+table.many{font-size:6.5pt}
+table.claims td,table.claims th{padding:.1rem .2rem}
+.cites,td.num{white-space:normal}
+tr,li,.reading,.question,.through{break-inside:avoid}
+h2,h3{break-after:avoid}
+section{break-before:auto}
+section>h2{break-before:page}
+.chart,.chart>div,.js-plotly-plot,.plot-container,.svg-container{max-width:100%!important}
+.chart{break-inside:avoid}
+details.more>summary{display:none}
+}
+"""
+)
 
 
 def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _cite(ev: Evidence, numbers: dict[str, int]) -> str:
-    return "".join(
-        f'<sup><a class="cite" href="#src-{_esc(sid)}" title="source {_esc(sid)}">[{numbers[sid]}]</a></sup>'
-        for sid in ev.source_ids
+#: Citation marks shown beside a figure before the rest fold into "+N sources".
+CITES_SHOWN = 3
+
+
+def _mark(sid: str, numbers: dict[str, int]) -> str:
+    if sid not in numbers:
+        return f'<span class="note">{_esc(humanize_text(sid))}</span>'
+    return f'<sup><a class="cite" href="#src-{_esc(sid)}">[{numbers[sid]}]</a></sup>'
+
+
+def _cites(source_ids: tuple[str, ...], numbers: dict[str, int]) -> str:
+    """At most :data:`CITES_SHOWN` citation marks, then the rest behind "+N sources"."""
+    shown = "".join(_mark(sid, numbers) for sid in source_ids[:CITES_SHOWN])
+    rest = source_ids[CITES_SHOWN:]
+    if not rest:
+        return f'<span class="cites">{shown}</span>'
+    more = "".join(_mark(sid, numbers) for sid in rest)
+    noun = "source" if len(rest) == 1 else "sources"
+    return (
+        f'<span class="cites">{shown}</span><details class="more"><summary>+{len(rest)} '
+        f"{noun}</summary>{more}</details>"
     )
+
+
+def _cite(ev: Evidence, numbers: dict[str, int]) -> str:
+    return _cites(ev.source_ids, numbers)
 
 
 def _section_html(section: Section, assessment: Assessment, numbers: dict[str, int]) -> str:
     rows = "".join(
         f'<tr class="figure" data-sources="{_esc(" ".join(ev.source_ids))}"><td>{_esc(ev.label)}</td>'
-        f'<td class="value"><a href="#src-{_esc(ev.source_ids[0])}">{_esc(ev.display)}</a>{_cite(ev, numbers)}</td></tr>'
+        f'<td class="value"><a href="#src-{_esc(ev.source_ids[0])}">{_esc(humanize_text(ev.display))}</a>'
+        f"{_cite(ev, numbers)}</td></tr>"
         for ev in section.evidence
     )
     chart = ""
@@ -77,30 +191,26 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
         )
     table = ""
     if section.table is not None:
-        table = _table_html(section.table)
+        table = _table_html(section.table, numbers)
     if section.id == "claims" and section.detail is not None:
         table += _ledger_html(section.detail, numbers)
     for title, frame in section.tables:
-        table += f"<h3>{_esc(title)}</h3>{_table_html(frame)}"
+        table += f"<h3>{_esc(title)}</h3>{_table_html(frame, numbers)}"
     cited = "".join(
         f'<li><a href="#src-{_esc(sid)}">[{numbers[sid]}]</a> {_esc(assessment.source(sid)["publisher"])}: '
         f"{_esc(assessment.source(sid)['title'])}</li>"
         for sid in section.source_ids
     )
+    through = describe(section.data_through)
     return (
         f'<section id="{section.id}"><h2>{_esc(section.title)}</h2>'
-        f'<p class="question">{_esc(section.question)}</p>'
+        + (f'<p class="through">{_esc(through)}</p>' if through else "")
+        + f'<p class="question">{_esc(section.question)}</p>'
         f'<p class="reading">{_esc(section.reading)}</p>'
         f'<div class="wide"><table class="evidence">{rows}</table></div>'
         f'<div class="chart">{chart}</div>{table}'
-        f"<details><summary>Sources for this section</summary><ul>{cited}</ul></details></section>"
-    )
-
-
-def _sups(source_ids: tuple[str, ...], numbers: dict[str, int]) -> str:
-    return "".join(
-        f'<sup><a class="cite" href="#src-{_esc(sid)}">[{numbers[sid]}]</a></sup>'
-        for sid in source_ids
+        f'<details class="section-sources"><summary>Sources for this section</summary>'
+        f"<ul>{cited}</ul></details></section>"
     )
 
 
@@ -110,24 +220,30 @@ def _ledger_html(book: Ledger, numbers: dict[str, int]) -> str:
     for r in book.results:
         figures = "".join(
             f"<li>{_esc(f.label)}{' (' + _esc(f.period) + ')' if f.period else ''}: "
-            f"{_esc(format_value(f.value, f.unit))}{_sups(f.source_ids, numbers)}</li>"
+            f"{_esc(humanize_text(format_value(f.value, f.unit)))}{_cites(f.source_ids, numbers)}</li>"
             for f in r.now.evidence
         )
         verdict = _esc(r.verdict.value)
         if r.then.verdict is not r.verdict:
-            verdict += f"<br><span class='tally'>on {r.claim.date:%Y-%m-%d}: {_esc(r.then.verdict.value)}</span>"
+            verdict += (
+                f"<br><span class='tally'>on {r.claim.date.day} {r.claim.date:%b %Y}: "
+                f"{_esc(r.then.verdict.value)}</span>"
+            )
         rows.append(
             f'<tr id="claim-{_esc(r.claim.claim_id)}" data-verdict="{_esc(r.verdict.value)}">'
-            f"<td>{_esc(r.claim.claim_id)}</td><td>{_esc(r.claim.speaker)}</td>"
-            f"<td>{_esc(r.claim.text)}{_sups((r.claim.source_id,), numbers)}</td>"
-            f'<td class="verdict">{verdict}</td><td>{_esc(r.now.reason)}</td>'
-            f"<td><ul>{figures}</ul></td></tr>"
+            f'<td data-label="Claim">{_esc(r.claim.claim_id)}</td>'
+            f'<td data-label="Speaker">{_esc(r.claim.speaker)}</td>'
+            f'<td data-label="What was said">{_esc(r.claim.text)}{_cites((r.claim.source_id,), numbers)}</td>'
+            f'<td class="verdict" data-label="Verdict">{verdict}</td>'
+            f'<td data-label="Why">{_esc(humanize_text(r.now.reason))}</td>'
+            f'<td data-label="Evidence"><ul>{figures}</ul></td></tr>'
         )
     scale = "".join(f"<li><b>{_esc(v.value)}</b>: {_esc(text)}</li>" for v, text in SCALE.items())
     return (
-        f"<h3>Every claim, as of {book.as_of:%Y-%m-%d}</h3>"
-        '<div class="wide"><table class="claims ledger"><thead><tr><th>id</th><th>speaker</th>'
-        "<th>claim</th><th>verdict</th><th>why</th><th>evidence</th></tr></thead>"
+        f"<h3>Every claim, as of {book.as_of.day} {book.as_of:%B %Y}</h3>"
+        '<div class="wide"><table class="claims ledger stack"><thead><tr><th>Claim</th>'
+        "<th>Speaker</th><th>What was said</th><th>Verdict</th><th>Why</th><th>Evidence</th>"
+        "</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
         f"<details><summary>The verdict scale</summary><ul>{scale}</ul></details>"
     )
@@ -243,14 +359,14 @@ def _changes_rows(assessment: Assessment) -> tuple[str, list[dict[str, str]]]:
     )
     rows = [
         {
-            "table": str(r.table),
-            "figure": str(r.key) + (f" · {r.field}" if r.field else ""),
-            "was": "" if r.old is None or r.old != r.old else str(r.old),
-            "now": "" if r.new is None or r.new != r.new else str(r.new),
+            "table": words(str(r.table)),
+            "figure": _changed_figure(r),
+            "was": _changed_value(r.old),
+            "now": _changed_value(r.new),
             "change": (
-                f"changed, vintage {r.old_vintage} → {r.new_vintage}"
+                f"changed, vintage {_changed_value(r.old_vintage)} → {_changed_value(r.new_vintage)}"
                 if r.status == "changed"
-                else f"{r.status} in vintage {r.new_vintage}"
+                else f"{r.status} in vintage {_changed_value(r.new_vintage)}"
             ),
         }
         for r in moved.head(CHANGES_SHOWN).itertuples(index=False)
@@ -258,62 +374,147 @@ def _changes_rows(assessment: Assessment) -> tuple[str, list[dict[str, str]]]:
     return head, rows
 
 
-def _changes_html(assessment: Assessment) -> str:
+def _changed_figure(row: Any) -> str:
+    """The moved figure in words: what its key names (:func:`labels.label_changes`) and field."""
+    name = getattr(row, "figure", None)
+    if not isinstance(name, str):
+        name = describe_key(str(row.key), {})
+    field = row.field
+    return name + (f" · {humanize(field)}" if isinstance(field, str) and field else "")
+
+
+def _changed_value(value: object) -> str:
+    """A value of the changes table: numbers at the precision of :func:`labels.decimals`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return number(float(value), decimals(pd.Series([float(value)])))
+    return humanize_text(str(value))
+
+
+def _changes_html(assessment: Assessment, numbers: dict[str, int]) -> str:
     head, rows = _changes_rows(assessment)
-    table = _table_html(pd.DataFrame(rows)) if rows else ""
+    table = _table_html(pd.DataFrame(rows), numbers) if rows else ""
     return (
         '<div id="changes" class="synthesis"><h2>What changed since the last vintage</h2>'
         f"<p>{_esc(head)}</p>{table}</div>"
     )
 
 
-def _table_html(frame: pd.DataFrame) -> str:
-    head = "".join(f"<th>{_esc(c)}</th>" for c in frame.columns)
+def _human(frame: pd.DataFrame, numbers: dict[str, int]) -> HumanTable:
+    return human_table(frame, numbers)
+
+
+_NUMBER = re.compile(r"[−+]?\$?[\d,.]+(%|x|bn|tn|m| pp| years?| GW| kW)?")
+
+
+def _numeric(text: str) -> bool:
+    """A cell that holds one number (right-aligned, never broken across lines)."""
+    return text == DASH or bool(_NUMBER.fullmatch(text))
+
+
+def _table_html(frame: pd.DataFrame, numbers: dict[str, int]) -> str:
+    """A table with human headings and values; below 700 px each row stacks, every cell under
+    its heading (``data-label``), so no table is wider than the page."""
+    table = _human(frame, numbers)
+    head = "".join(f"<th>{_esc(h)}</th>" for h in table.headers)
     body = "".join(
-        "<tr>" + "".join(f"<td>{'' if pd.isna(v) else _esc(v)}</td>" for v in rec) + "</tr>"
-        for rec in frame.itertuples(index=False)
+        "<tr>"
+        + "".join(
+            f'<td data-label="{_esc(h)}"><span>{_cites(c, numbers)}</span></td>'
+            if isinstance(c, tuple)
+            else f'<td class="num" data-label="{_esc(h)}"><span>{_esc(c)}</span></td>'
+            if _numeric(c)
+            else f'<td data-label="{_esc(h)}"><span>{_esc(c)}</span></td>'
+            for h, c in zip(table.headers, rec, strict=True)
+        )
+        + "</tr>"
+        for rec in table.rows
     )
+    many = " many" if len(table.headers) > 7 else ""
     return (
-        f'<div class="wide"><table class="claims"><thead><tr>{head}</tr></thead>'
+        f'<div class="wide"><table class="claims stack{many}"><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
 
 
-def _markdown_table(frame: pd.DataFrame) -> str:
-    def cell(v: object) -> str:
-        return "" if pd.isna(v) else str(v).replace("|", "\\|")
+def _markdown_cites(cell: tuple[str, ...], numbers: dict[str, int]) -> str:
+    return " ".join(
+        f"[[{numbers[sid]}]](#src-{sid})" if sid in numbers else humanize_text(sid) for sid in cell
+    )
 
-    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-    body = ["| " + " | ".join(cell(v) for v in rec) + " |" for rec in frame.itertuples(index=False)]
+
+def _markdown_table(frame: pd.DataFrame, numbers: dict[str, int]) -> str:
+    table = _human(frame, numbers)
+
+    def cell(v: str | tuple[str, ...]) -> str:
+        text = _markdown_cites(v, numbers) if isinstance(v, tuple) else v
+        return text.replace("|", "\\|")
+
+    head = "| " + " | ".join(table.headers) + " |"
+    rule = "|" + "---|" * len(table.headers)
+    body = ["| " + " | ".join(cell(v) for v in rec) + " |" for rec in table.rows]
     return "\n".join([head, rule, *body])
 
 
 def _numbers(assessment: Assessment) -> dict[str, int]:
-    return {sid: i + 1 for i, sid in enumerate(assessment.cited_source_ids)}
+    """Each source's citation number: those the figures cite, then those only a table cites."""
+    order = dict.fromkeys(assessment.cited_source_ids)
+    known = set(assessment.sources["source_id"])
+    for section in assessment.sections:
+        for _title, frame in section.tables:
+            for cell in human_table(frame, known).rows:
+                for value in cell:
+                    if isinstance(value, tuple):
+                        order.update(dict.fromkeys(sid for sid in value if sid in known))
+    return {sid: i + 1 for i, sid in enumerate(order)}
+
+
+def _short(section: Section) -> str:
+    """The section's name in the navigation bar: ``roi`` → ``ROI``, ``claims`` → ``Claims``."""
+    name = words(section.id)
+    return name[:1].upper() + name[1:]
+
+
+def _nav_html(assessment: Assessment) -> str:
+    """Sticky navigation: a one-line bar of short names, a menu of full titles below 700 px."""
+    targets = [
+        ("synthesis", "Bottom line", "Bubble or boom: what the data say now"),
+        *((s.id, _short(s), s.title) for s in assessment.sections),
+        ("sources", "Sources", "Sources"),
+    ]
+    bar = "".join(
+        f'<a href="#{t}" title="{_esc(title)}">{_esc(short)}</a>' for t, short, title in targets
+    )
+    menu = "".join(f'<li><a href="#{t}">{_esc(title)}</a></li>' for t, _short, title in targets)
+    return (
+        f'<nav class="toc" aria-label="Sections"><div class="bar">{bar}</div>'
+        f'<details class="menu"><summary>Sections</summary><ol>{menu}</ol></details></nav>'
+    )
 
 
 def to_html(assessment: Assessment) -> str:
     """One self-contained HTML page: inline Plotly, one ``<section>`` per argument."""
     numbers = _numbers(assessment)
-    nav = "".join(f'<a href="#{s.id}">{_esc(s.title)}</a>' for s in assessment.sections)
     body = "".join(_section_html(s, assessment, numbers) for s in assessment.sections)
     sources = "".join(
         f'<li id="src-{_esc(sid)}">[{numbers[sid]}] {_esc(src["publisher"])}, '
         f'<a href="{_esc(src["url"])}" rel="noopener">{_esc(src["title"])}</a>, published {_esc(src["published"])}, '
         f"retrieved {_esc(src['retrieved'])}; {_esc(src['locator'])}</li>"
-        for sid in assessment.cited_source_ids
+        for sid in numbers
         for src in (assessment.source(sid),)
     )
+    through = describe(assessment.data_through)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>bubblewatch: is the AI build-out a bubble?</title>"
         f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head><body>"
         "<header><h1>Is the AI build-out a bubble?</h1>"
-        f'<p class="vintage" id="vintage">Data vintage: {_esc(assessment.vintage.describe())}. '
-        f"Generated {_esc(assessment.generated_at)}.</p><nav>{nav}</nav></header>"
-        f'<main>{_synthesis_html(assessment)}{_changes_html(assessment)}{body}</main><footer id="sources"><h2>Sources</h2><ol>{sources}</ol></footer>'
+        + (f'<p class="through" id="through">{_esc(through)}.</p>' if through else "")
+        + f'<p class="vintage" id="vintage">Data vintage: {_esc(assessment.vintage.describe())}. '
+        f"Generated {_esc(assessment.generated_at)}.</p></header>{_nav_html(assessment)}"
+        f'<main>{_synthesis_html(assessment)}{_changes_html(assessment, numbers)}{body}</main><footer id="sources"><h2>Sources</h2><ol>{sources}</ol></footer>'
         "</body></html>"
     )
 
@@ -324,6 +525,7 @@ def to_markdown(assessment: Assessment) -> str:
     lines = [
         "# Is the AI build-out a bubble?",
         "",
+        *([describe(assessment.data_through) + ".", ""] if assessment.data_through else []),
         f"Data vintage: {assessment.vintage.describe()}. Generated {assessment.generated_at}.",
         "",
     ]
@@ -331,29 +533,30 @@ def to_markdown(assessment: Assessment) -> str:
     head, rows = _changes_rows(assessment)
     lines += ["## What changed since the last vintage", "", head, ""]
     if rows:
-        lines += [_markdown_table(pd.DataFrame(rows)), ""]
+        lines += [_markdown_table(pd.DataFrame(rows), numbers), ""]
     for s in assessment.sections:
         lines += [
             f'<a id="{s.id}"></a>',
             "",
             f"## {s.title}",
             "",
+            *([f"_{describe(s.data_through)}_", ""] if s.data_through else []),
             f"*{s.question}*",
             "",
             s.reading,
             "",
         ]
-        lines += ["| figure | value | sources |", "|---|---:|---|"]
+        lines += ["| Figure | Value | Sources |", "|---|---:|---|"]
         for ev in s.evidence:
-            cites = " ".join(f"[[{numbers[sid]}]](#src-{sid})" for sid in ev.source_ids)
-            lines.append(f"| {ev.label} | {ev.display} | {cites} |")
+            cites = _markdown_cites(ev.source_ids, numbers)
+            lines.append(f"| {ev.label} | {humanize_text(ev.display)} | {cites} |")
         lines.append("")
         for title, frame in s.tables:
-            lines += [f"**{title}**", "", _markdown_table(frame), ""]
+            lines += [f"**{title}**", "", _markdown_table(frame, numbers), ""]
         if s.id == "claims" and s.detail is not None:
             lines += _ledger_markdown(s.detail, numbers)
     lines += ["## Sources", ""]
-    for sid in assessment.cited_source_ids:
+    for sid in numbers:
         src = assessment.source(sid)
         lines.append(
             f'{numbers[sid]}. <a id="src-{sid}"></a>{src["publisher"]}, [{src["title"]}]({src["url"]}), '
@@ -363,14 +566,20 @@ def to_markdown(assessment: Assessment) -> str:
 
 
 def _ledger_markdown(book: Ledger, numbers: dict[str, int]) -> list[str]:
-    lines = ["| id | speaker | verdict | why | evidence |", "|---|---|---|---|---|"]
+    lines = ["| Claim | Speaker | Verdict | Why | Evidence |", "|---|---|---|---|---|"]
     for r in book.results:
         figures = "; ".join(
-            f"{f.label}: {format_value(f.value, f.unit)} "
-            + " ".join(f"[[{numbers[sid]}]](#src-{sid})" for sid in f.source_ids)
+            f"{f.label}: {humanize_text(format_value(f.value, f.unit))} "
+            + _markdown_cites(f.source_ids, numbers)
             for f in r.now.evidence
         )
-        cells = [r.claim.claim_id, r.claim.speaker, r.verdict.value, r.now.reason, figures]
+        cells = [
+            r.claim.claim_id,
+            r.claim.speaker,
+            r.verdict.value,
+            humanize_text(r.now.reason),
+            figures,
+        ]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return [*lines, ""]
 
