@@ -40,10 +40,18 @@ class Section:
     detail: Any = field(default=None, compare=False, repr=False)
     """The model result behind the section where the renderers need more than the evidence
     (the claims section carries its :class:`~bubblewatch.claims.Ledger`)."""
+    figures: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    """Every chart of the section, in order; ``figure`` is the first (either may be given)."""
+
+    def __post_init__(self) -> None:
+        if not self.figures and self.figure is not None:
+            object.__setattr__(self, "figures", (self.figure,))
+        elif self.figures and self.figure is None:
+            object.__setattr__(self, "figure", self.figures[0])
 
     @classmethod
     def from_result(cls, result: Result, title: str, question: str) -> Section:
-        """The report section of an argument's result: its reading, figures, chart and tables."""
+        """The report section of an argument's result: its reading, figures, charts and tables."""
         charts = result.figures()
         return cls(
             result.argument,
@@ -51,11 +59,11 @@ class Section:
             question,
             result.reading,
             result.key_figures,
-            charts[0] if charts else None,
             extra_source_ids=result.extra_source_ids,
             headline=result.headline,
             tables=result.tables,
             detail=result,
+            figures=tuple(charts),
         )
 
     @property

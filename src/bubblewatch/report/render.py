@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import plotly.io as pio
-from plotly.offline import get_plotlyjs
 
 from bubblewatch._io import write_text_atomic
 from bubblewatch._typing import ReportFormat
@@ -16,6 +14,7 @@ from bubblewatch.arguments.result import format_value
 from bubblewatch.claims import SCALE, Ledger
 from bubblewatch.errors import ReportError
 from bubblewatch.report.assessment import Assessment, Evidence, Section
+from bubblewatch.report.embed import CHART_CSS, charts_html, plotly_script
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:0 auto;
@@ -58,15 +57,6 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
         f'<td class="value"><a href="#src-{_esc(ev.source_ids[0])}">{_esc(ev.display)}</a>{_cite(ev, numbers)}</td></tr>'
         for ev in section.evidence
     )
-    chart = ""
-    if section.figure is not None:
-        chart = pio.to_html(
-            section.figure,
-            full_html=False,
-            include_plotlyjs=False,
-            div_id=f"chart-{section.id}",
-            config={"displaylogo": False, "responsive": True},
-        )
     table = ""
     if section.table is not None:
         table = _table_html(section.table)
@@ -84,7 +74,7 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
         f'<p class="question">{_esc(section.question)}</p>'
         f'<p class="reading">{_esc(section.reading)}</p>'
         f'<div class="wide"><table class="evidence">{rows}</table></div>'
-        f'<div class="chart">{chart}</div>{table}'
+        f"{charts_html(section.id, section.figures)}{table}"
         f"<details><summary>Sources for this section</summary><ul>{cited}</ul></details></section>"
     )
 
@@ -212,7 +202,8 @@ def _numbers(assessment: Assessment) -> dict[str, int]:
 
 
 def to_html(assessment: Assessment) -> str:
-    """One self-contained HTML page: inline Plotly, one ``<section>`` per argument."""
+    """One self-contained HTML page: one ``<section>`` per argument, every figure of each drawn
+    by the packed plotly.js of :mod:`bubblewatch.report.embed`."""
     numbers = _numbers(assessment)
     nav = "".join(f'<a href="#{s.id}">{_esc(s.title)}</a>' for s in assessment.sections)
     body = "".join(_section_html(s, assessment, numbers) for s in assessment.sections)
@@ -227,12 +218,12 @@ def to_html(assessment: Assessment) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>bubblewatch: is the AI build-out a bubble?</title>"
-        f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head><body>"
+        f"<style>{_CSS}{CHART_CSS}</style></head><body>"
         "<header><h1>Is the AI build-out a bubble?</h1>"
         f'<p class="vintage" id="vintage">Data vintage: {_esc(assessment.vintage.describe())}. '
         f"Generated {_esc(assessment.generated_at)}.</p><nav>{nav}</nav></header>"
         f'<main>{_synthesis_html(assessment)}{_changes_html(assessment)}{body}</main><footer id="sources"><h2>Sources</h2><ol>{sources}</ol></footer>'
-        "</body></html>"
+        f"{plotly_script()}</body></html>"
     )
 
 
