@@ -157,18 +157,16 @@
     return Math.max(240, Math.floor(printing ? Math.min(width, PRINT_WIDTH) : width));
   }
 
-  function draw(chart) {
-    chart.width = widthOf(chart);
-    return Plotly.react(chart.div, chart.data, layoutFor(chart, chart.width), chart.config);
-  }
-
+  /* Draw the charts whose width changed (every chart when ``all``). Widths are read before
+     any chart is drawn, so the page is laid out once, not once per chart. */
   function redraw(all) {
+    var widths = charts.map(widthOf);
     return Promise.all(
-      charts
-        .filter(function (chart) {
-          return all || widthOf(chart) !== chart.width;
-        })
-        .map(draw)
+      charts.map(function (chart, i) {
+        if (!all && widths[i] === chart.width) return null;
+        chart.width = widths[i];
+        return Plotly.react(chart.div, chart.data, layoutFor(chart, chart.width), chart.config);
+      })
     );
   }
 
@@ -183,7 +181,7 @@
         config: { displaylogo: false, responsive: false },
       });
     });
-    return Promise.all(charts.map(draw)).then(function () {
+    return redraw(true).then(function () {
       performance.mark("charts-drawn");
       document.documentElement.dataset.charts = "drawn";
     });
