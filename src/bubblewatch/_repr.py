@@ -62,7 +62,7 @@ def html_card(title: str, subtitle: str, reading: str, figures: Sequence[Figure]
     """An HTML block: title, subtitle, reading, a table of the first key figures, a closing line."""
     rows = "".join(
         f'<tr><td style="text-align:left">{esc(clip(f.label, 120))}</td>'
-        f'<td style="text-align:right;white-space:nowrap">{esc(f.display)}</td></tr>'
+        f'<td style="text-align:right;white-space:nowrap">{esc(clip(f.display, 60))}</td></tr>'
         for f in figures[:FIGURES_SHOWN]
     )
     more = len(figures) - FIGURES_SHOWN

@@ -151,8 +151,9 @@ class Assessment:
     def __repr__(self) -> str:
         figures = sum(len(s.evidence) for s in self.sections)
         return clip(
-            f"<Assessment: {count(len(self.sections), 'section')}, {count(figures, 'figure')} "
-            f"from {count(len(self.cited_source_ids), 'source')}; data vintage "
+            f"<Assessment: {count(len(self.sections), 'section')}, "
+            f"{count(figures, 'key figure')} from {count(len(self.cited_source_ids), 'source')}, "
+            f"{count(sum(len(s.figures) for s in self.sections), 'chart')}; data vintage "
             f"{self.vintage.describe()}; generated {self.generated_at}>",
             400,
         )

@@ -29,7 +29,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 CHART_CSS = """
 .charts{max-width:100%}
-.chart{width:100%;max-width:100%;min-height:120px;margin:.5rem 0;overflow:hidden}
+.chart{width:100%;max-width:100%;margin:.5rem 0;overflow:hidden}
 @media print{.chart{break-inside:avoid;page-break-inside:avoid}}
 """
 """Chart containers: never wider than their block; a chart is not split across printed pages."""
@@ -47,10 +47,18 @@ def _charts_js() -> str:
 
 
 def figure_json(fig: Any) -> str:
-    """``fig`` as JSON safe inside a ``<script>`` block (every ``<`` escaped)."""
+    """``fig`` (a Plotly figure or its ``to_plotly_json()``) as JSON safe inside a ``<script>``
+    block (every ``<`` escaped)."""
     spec = fig if isinstance(fig, dict) else fig.to_plotly_json()
     text = json.dumps(spec, cls=PlotlyJSONEncoder, separators=(",", ":"))
     return text.replace("<", "\\u003c")
+
+
+def _height(spec: dict[str, Any]) -> int:
+    """The figure's height in px (Plotly's default 450 when unset), reserved before it is drawn
+    so the page does not shift under a reader who follows a link while charts load."""
+    height = spec.get("layout", {}).get("height")
+    return int(height) if isinstance(height, int | float) and height > 0 else 450
 
 
 def charts_html(section_id: str, figures: Sequence[Any]) -> str:
@@ -61,10 +69,11 @@ def charts_html(section_id: str, figures: Sequence[Any]) -> str:
     parts = []
     for i, fig in enumerate(figures):
         div = f"chart-{section_id}-{i}"
+        spec = fig if isinstance(fig, dict) else fig.to_plotly_json()
         parts.append(
-            f'<div class="chart" id="{div}"></div>'
+            f'<div class="chart" id="{div}" style="min-height:{_height(spec)}px"></div>'
             f'<script type="application/json" class="figure-data" data-chart="{div}">'
-            f"{figure_json(fig)}</script>"
+            f"{figure_json(spec)}</script>"
         )
     return f'<div class="charts" id="chart-{section_id}">{"".join(parts)}</div>'
 
