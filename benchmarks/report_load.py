@@ -17,6 +17,9 @@ measured:
   page costs, which, unlike the wall time, hardly depends on what else the machine runs;
 - the ``load`` event's time, and any request other than the page itself (there must be none).
 
+The same page without charts or plotly.js is opened too: its CPU is what the text and tables
+cost, the rest is the charts'.
+
 Medians are printed with the after/before ratios. Timings depend on the machine and its load;
 the tests time nothing.
 
@@ -90,6 +93,18 @@ def before_html(assessment: Any) -> str:
     return page.replace("</style>", f"</style><script>{get_plotlyjs()}</script>", 1)
 
 
+def text_only_html(assessment: Any) -> str:
+    """The page without charts or plotly.js: what the text and tables alone cost."""
+    import bubblewatch.report.render as render
+    from bubblewatch.report import to_html
+
+    with (
+        patch.object(render, "charts_html", lambda _id, _figures: ""),
+        patch.object(render, "plotly_script", lambda: ""),
+    ):
+        return to_html(assessment)
+
+
 def measure(browser: Any, page_path: Path, width: int, figures: int) -> dict[str, Any]:
     """One opening of ``page_path`` in a fresh context at ``width`` px."""
     context = browser.new_context(viewport={"width": width, "height": 1000})
@@ -104,7 +119,10 @@ def measure(browser: Any, page_path: Path, width: int, figures: int) -> dict[str
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(page_path.as_uri(), wait_until="load")
-        page.wait_for_function("window.__chartsDrawnAt !== undefined", timeout=120_000)
+        if figures:
+            page.wait_for_function("window.__chartsDrawnAt !== undefined", timeout=120_000)
+        else:
+            page.evaluate("window.__chartsDrawnAt = performance.now()")
         drawn = page.evaluate("window.__chartsDrawnAt")
         load = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
@@ -139,6 +157,8 @@ def main() -> None:
     pages = {"before": folder / "before.html", "after": folder / "after.html"}
     pages["before"].write_text(before_html(assessment), encoding="utf-8")
     pages["after"].write_text(to_html(assessment), encoding="utf-8")
+    text_only = folder / "text-only.html"
+    text_only.write_text(text_only_html(assessment), encoding="utf-8")
     chromium = os.environ.get("BUBBLEWATCH_CHROMIUM", "/usr/bin/chromium")
     runs: dict[tuple[str, int], list[dict[str, Any]]] = {}
     with sync_playwright() as pw:
@@ -150,11 +170,14 @@ def main() -> None:
                         runs.setdefault((name, width), []).append(
                             measure(browser, path, width, figures)
                         )
+                    runs.setdefault(("text_only", width), []).append(
+                        measure(browser, text_only, width, 0)
+                    )
         finally:
             browser.close()
 
     result: dict[str, Any] = {"figures": figures, "runs": args.runs, "cores": os.cpu_count()}
-    for name, path in pages.items():
+    for name, path in {**pages, "text_only": text_only}.items():
         result[f"{name}_bytes"] = path.stat().st_size
     result["size_ratio"] = result["after_bytes"] / result["before_bytes"]
     for (name, width), rows in runs.items():
@@ -190,6 +213,11 @@ def main() -> None:
             f"{width:>4} px: all charts drawn before {b:,.0f} ms, after {a:,.0f} ms, ratio "
             f"{a / b:.2f}; main-thread CPU before {cb:,.0f} ms, after {ca:,.0f} ms, ratio "
             f"{ca / cb:.2f}; load event before {lb:,.0f} ms, after {la:,.0f} ms"
+        )
+        print(
+            f"{'':>4}     the page without charts: main-thread CPU "
+            f"{result[f'text_only_{width}px_cpu_ms']:,.0f} ms, load event "
+            f"{result[f'text_only_{width}px_load_ms']:,.0f} ms"
         )
         for name in ("before", "after"):
             other = result[f"{name}_{width}px_other_requests"]
