@@ -51,19 +51,17 @@ def test_html_report_renders_offline_without_console_errors(
                 ),
             )
             page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-            page.on(
-                "request",
-                lambda r: (
-                    requests.append(r.url)
-                    if not r.url.startswith(("file:", "data:", "blob:"))
-                    else None
-                ),
-            )
+            # No request but the page itself: not even a data: or blob: URL.
+            page.on("request", lambda r: requests.append(r.url) if r.url != out.as_uri() else None)
             page.goto(out.as_uri(), wait_until="load")
             page.wait_for_function(
-                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {len(SECTION_IDS)}",
-                timeout=30_000,
+                "document.documentElement.dataset.charts === 'drawn'", timeout=30_000
             )
+            figures = sum(len(s.figures) for s in shipped_assessment.sections)
+            drawn = page.eval_on_selector_all(
+                ".chart", "els => els.filter(e => e.querySelector('.main-svg')).length"
+            )
+            assert drawn == figures >= len(SECTION_IDS)
             ids = page.eval_on_selector_all("section", "els => els.map(e => e.id)")
             assert ids == list(SECTION_IDS)
             for sid in SECTION_IDS:

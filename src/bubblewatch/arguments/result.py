@@ -243,6 +243,43 @@ class Result:
         if self.key_figures and not 0 <= self.headline < len(self.key_figures):
             raise ReportError(f"{self.argument}: headline {self.headline} is not a key figure")
 
+    def __repr__(self) -> str:
+        from bubblewatch._repr import clip, count
+
+        head = f"; {self.key_figure.label}: {self.key_figure.display}" if self.key_figures else ""
+        vintage = "" if self.vintage is None else f", data {self.vintage.describe()}"
+        return clip(
+            f"<Result {self.argument}: {count(len(self.key_figures), 'key figure')}, "
+            f"{count(len(self.tables), 'table')}{vintage}{head}>",
+            300,
+        )
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        from bubblewatch._repr import text_card
+
+        p.text(
+            repr(self)
+            if cycle
+            else text_card(
+                f"{self.argument} (params {type(self.params).__name__})",
+                self.reading,
+                self.key_figures,
+                ".summary() lists every figure; .figures() draws the charts; .to_dict() has all.",
+            )
+        )
+
+    def _repr_html_(self) -> str:
+        from bubblewatch._repr import count, html_card
+
+        vintage = "" if self.vintage is None else f"; data vintage {self.vintage.describe()}"
+        return html_card(
+            self.argument,
+            f"{count(len(self.key_figures), 'key figure')}, {count(len(self.tables), 'table')}",
+            self.reading,
+            self.key_figures,
+            f"Result of {self.argument}{vintage}.",
+        )
+
     def with_vintage(self, vintage: DataVintage | None) -> Result:
         return replace(self, vintage=vintage)
 

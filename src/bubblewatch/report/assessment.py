@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from bubblewatch._json import records
+from bubblewatch._repr import clip, clip_text, count, html_card, text_card
+from bubblewatch._repr import esc as _esc
 from bubblewatch.arguments.registry import section_ids
 from bubblewatch.arguments.result import KeyFigure
 from bubblewatch.errors import ReportError
@@ -42,10 +44,18 @@ class Section:
     (the claims section carries its :class:`~bubblewatch.claims.Ledger`)."""
     data_through: date | None = None
     """The latest observation date of the tables the section reads (:mod:`.through`)."""
+    figures: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    """Every chart of the section, in order; ``figure`` is the first (either may be given)."""
+
+    def __post_init__(self) -> None:
+        if not self.figures and self.figure is not None:
+            object.__setattr__(self, "figures", (self.figure,))
+        elif self.figures and self.figure is None:
+            object.__setattr__(self, "figure", self.figures[0])
 
     @classmethod
     def from_result(cls, result: Result, title: str, question: str) -> Section:
-        """The report section of an argument's result: its reading, figures, chart and tables."""
+        """The report section of an argument's result: its reading, figures, charts and tables."""
         charts = result.figures()
         return cls(
             result.argument,
@@ -53,11 +63,44 @@ class Section:
             question,
             result.reading,
             result.key_figures,
-            charts[0] if charts else None,
             extra_source_ids=result.extra_source_ids,
             headline=result.headline,
             tables=result.tables,
             detail=result,
+            figures=tuple(charts),
+        )
+
+    def _contents(self) -> str:
+        return ", ".join(
+            (
+                count(len(self.evidence), "figure"),
+                count(len(self.figures), "chart"),
+                count(len(self.tables), "table"),
+            )
+        )
+
+    def __repr__(self) -> str:
+        head = f"{self.key_figure.label}: {self.key_figure.display}" if self.evidence else ""
+        return clip(f"<Section {self.id} {self.title!r}: {self._contents()}; {head}>", 300)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(repr(self) if cycle else self._text())
+
+    def _text(self) -> str:
+        return text_card(
+            f"[{self.id}] {self.title}: {self.question}",
+            self.reading,
+            self.evidence,
+            f"{self._contents()}; .figures, .tables, .detail hold them.",
+        )
+
+    def _repr_html_(self) -> str:
+        return html_card(
+            self.title,
+            self.question,
+            self.reading,
+            self.evidence,
+            f"Section {self.id}: {self._contents()}.",
         )
 
     @property
@@ -106,6 +149,46 @@ class Assessment:
                 raise ReportError(
                     f"section {section.id!r} cites unknown sources: {', '.join(missing)}"
                 )
+
+    def __repr__(self) -> str:
+        figures = sum(len(s.evidence) for s in self.sections)
+        return clip(
+            f"<Assessment: {count(len(self.sections), 'section')}, "
+            f"{count(figures, 'key figure')} from {count(len(self.cited_source_ids), 'source')}, "
+            f"{count(sum(len(s.figures) for s in self.sections), 'chart')}; data vintage "
+            f"{self.vintage.describe()}; generated {self.generated_at}>",
+            400,
+        )
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(repr(self) if cycle else self._text())
+
+    def _text(self) -> str:
+        lines = [repr(self)]
+        for s in self.sections:
+            lines.append(
+                clip(f"  {s.id}: {s.key_figure.label}: {s.key_figure.display}", 150)
+                if s.evidence
+                else f"  {s.id}: {s.title}"
+            )
+        lines.append(".section(id) for one section; to_html(), to_markdown() for the report.")
+        return clip_text("\n".join(lines))
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f'<tr><td style="text-align:left">{_esc(s.title)}</td>'
+            f'<td style="text-align:left">{_esc(clip(s.key_figure.label, 90)) if s.evidence else ""}</td>'
+            f'<td style="text-align:right;white-space:nowrap">{_esc(s.key_figure.display) if s.evidence else ""}</td>'
+            f'<td style="text-align:left">{_esc(clip(s.one_line, 220))}</td></tr>'
+            for s in self.sections
+        )
+        return (
+            '<div class="bubblewatch-summary"><strong>Is the AI build-out a bubble?</strong>'
+            f'<p style="color:#666">Data vintage: {_esc(self.vintage.describe())}. '
+            f"Generated {_esc(self.generated_at)}. A reading of public data, not advice.</p>"
+            "<table><thead><tr><th>argument</th><th>headline figure</th><th>value</th>"
+            f"<th>what the data say</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        )
 
     @property
     def data_through(self) -> date | None:

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import plotly.io as pio
-from plotly.offline import get_plotlyjs
 
 from bubblewatch._io import write_text_atomic
 from bubblewatch._typing import ReportFormat
@@ -19,6 +17,7 @@ from bubblewatch.arguments.result import format_value
 from bubblewatch.claims import SCALE, Ledger
 from bubblewatch.errors import ReportError
 from bubblewatch.report.assessment import Assessment, Evidence, Section
+from bubblewatch.report.embed import CHART_CSS, charts_html, plotly_script
 from bubblewatch.report.labels import (
     DASH,
     HumanTable,
@@ -180,15 +179,6 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
         f"{_cite(ev, numbers)}</td></tr>"
         for ev in section.evidence
     )
-    chart = ""
-    if section.figure is not None:
-        chart = pio.to_html(
-            section.figure,
-            full_html=False,
-            include_plotlyjs=False,
-            div_id=f"chart-{section.id}",
-            config={"displaylogo": False, "responsive": True},
-        )
     table = ""
     if section.table is not None:
         table = _table_html(section.table, numbers)
@@ -208,7 +198,7 @@ def _section_html(section: Section, assessment: Assessment, numbers: dict[str, i
         + f'<p class="question">{_esc(section.question)}</p>'
         f'<p class="reading">{_esc(section.reading)}</p>'
         f'<div class="wide"><table class="evidence">{rows}</table></div>'
-        f'<div class="chart">{chart}</div>{table}'
+        f"{charts_html(section.id, section.figures)}{table}"
         f'<details class="section-sources"><summary>Sources for this section</summary>'
         f"<ul>{cited}</ul></details></section>"
     )
@@ -494,7 +484,8 @@ def _nav_html(assessment: Assessment) -> str:
 
 
 def to_html(assessment: Assessment) -> str:
-    """One self-contained HTML page: inline Plotly, one ``<section>`` per argument."""
+    """One self-contained HTML page: one ``<section>`` per argument, every figure of each drawn
+    by the packed plotly.js of :mod:`bubblewatch.report.embed`."""
     numbers = _numbers(assessment)
     body = "".join(_section_html(s, assessment, numbers) for s in assessment.sections)
     sources = "".join(
@@ -509,13 +500,13 @@ def to_html(assessment: Assessment) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>bubblewatch: is the AI build-out a bubble?</title>"
-        f"<style>{_CSS}</style><script>{get_plotlyjs()}</script></head><body>"
+        f"<style>{_CSS}{CHART_CSS}</style></head><body>"
         "<header><h1>Is the AI build-out a bubble?</h1>"
         + (f'<p class="through" id="through">{_esc(through)}.</p>' if through else "")
         + f'<p class="vintage" id="vintage">Data vintage: {_esc(assessment.vintage.describe())}. '
         f"Generated {_esc(assessment.generated_at)}.</p></header>{_nav_html(assessment)}"
         f'<main>{_synthesis_html(assessment)}{_changes_html(assessment, numbers)}{body}</main><footer id="sources"><h2>Sources</h2><ol>{sources}</ol></footer>'
-        "</body></html>"
+        f"{plotly_script()}</body></html>"
     )
 
 
