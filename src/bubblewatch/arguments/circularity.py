@@ -441,7 +441,7 @@ def loop_figure(v: CircularityView, loop: tuple[str, ...]) -> go.Figure | None:
     legs = [f"{a} → {b}" for a, b in zip(c.firms, (*c.firms[1:], c.firms[0]), strict=True)]
     fig = go.Figure(
         go.Bar(
-            x=legs,
+            x=[leg.replace(" → ", " →<br>") for leg in legs],  # two short lines fit a phone
             y=list(c.amounts),
             name="Recorded in the deals, all statuses (red: the smallest leg)",
             marker_color=[_LOOP_COLOUR if a == c.bottleneck else "#1f77b4" for a in c.amounts],

@@ -178,7 +178,7 @@
         div: div,
         data: spec.data,
         layout: spec.layout || {},
-        config: { displaylogo: false, responsive: false },
+        config: { displaylogo: false, responsive: false, typesetMath: false },
       });
     });
     return redraw(true).then(function () {
