@@ -9,7 +9,6 @@ import gzip
 import json
 from html import escape
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -19,7 +18,6 @@ from plotly.offline import get_plotlyjs
 from bubblewatch._repr import HTML_LIMIT, TEXT_LIMIT
 from bubblewatch.report import Assessment, Section, to_html
 from bubblewatch.report.embed import figure_json
-from test_report_browser import CHROMIUM_ARGS
 
 MAX_BYTES = 4_000_000
 
@@ -161,61 +159,3 @@ def test_reprs_are_short_and_say_what_matters(shipped_assessment: Assessment) ->
             assert len(card) < HTML_LIMIT and "<table>" in card
     # Before, the dataclass reprs spelled out every figure and table.
     assert len(repr(a)) + sum(len(repr(s)) for s in a.sections) < TEXT_LIMIT
-
-
-@pytest.mark.browser
-def test_charts_fit_a_phone_and_the_printed_page(
-    shipped_assessment: Assessment, tmp_path: Path, chromium: str
-) -> None:
-    """At 390 px no chart is wider than the screen, its texts stay inside it and the legend
-    sits under the plot; printing redraws every chart within the printed page's width."""
-    from playwright.sync_api import sync_playwright
-
-    out = tmp_path / "report.html"
-    out.write_text(to_html(_two_charts(shipped_assessment)), encoding="utf-8")
-    total = sum(len(s.figures) for s in shipped_assessment.sections) + 1
-    geometry = """() => [...document.querySelectorAll('.chart')].map(div => {
-        const svg = div.querySelector('.main-svg').getBoundingClientRect();
-        const texts = [...div.querySelectorAll('text')].map(t => t.getBoundingClientRect())
-            .filter(r => r.width > 0);
-        const legend = div.querySelector('g.legend');
-        const size = div._fullLayout._size;
-        return {id: div.id, left: svg.left, right: svg.right, width: svg.width,
-                textLeft: Math.min(...texts.map(r => r.left)),
-                textRight: Math.max(...texts.map(r => r.right)),
-                legendTop: legend ? legend.getBoundingClientRect().top - svg.top : null,
-                plotBottom: size.t + size.h,
-                orientation: (div._fullLayout.legend || {}).orientation};
-    })"""
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            phone = browser.new_page(viewport={"width": 390, "height": 844})
-            phone.goto(out.as_uri())
-            phone.wait_for_function("document.documentElement.dataset.charts === 'drawn'")
-            charts = phone.evaluate(geometry)
-            assert len(charts) == total
-            for c in charts:
-                assert c["left"] >= 0 and c["right"] <= 390, c
-                assert c["textLeft"] >= -0.5 and c["textRight"] <= 390.5, c
-                if c["legendTop"] is not None:
-                    assert c["orientation"] == "h" and c["legendTop"] >= c["plotBottom"], c
-            desk = browser.new_page(viewport={"width": 1400, "height": 900})
-            desk.goto(out.as_uri())
-            desk.wait_for_function("document.documentElement.dataset.charts === 'drawn'")
-            screen = [c["width"] for c in desk.evaluate(geometry)]
-            assert min(screen) > 900
-            desk.emulate_media(media="print")
-            desk.wait_for_function(
-                "[...document.querySelectorAll('.chart .main-svg')].every("
-                "s => s.getBoundingClientRect().width <= 640)"
-            )
-            printed = desk.evaluate(geometry)
-            assert all(c["width"] <= 640 for c in printed), printed
-            desk.emulate_media(media="screen")
-            desk.wait_for_function(
-                "[...document.querySelectorAll('.chart .main-svg')].every("
-                "s => s.getBoundingClientRect().width > 900)"
-            )
-        finally:
-            browser.close()

@@ -4,7 +4,8 @@ At each width: nothing wider than the viewport, every chart drawn with a title, 
 named legend entries and tick labels that do not collide, the scoreboard with one row per
 argument, no console message and no network request. Printed to A4: every table inside the
 page, every character inside the printable area. Screenshots of the top, the scoreboard and
-each section at both widths go to ``$BUBBLEWATCH_SCREENSHOTS`` (default ``build/screenshots``).
+each section at both widths go to ``$BUBBLEWATCH_SCREENSHOTS`` (default ``build/screenshots``);
+the sections' (about 2 s each) in the slow leg.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ _CHARTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).m
       if (overlap) collisions.push(p.t + ' / ' + q.t);
     }
   }
+  const texts = Array.from(gd.querySelectorAll('text')).map(t => t.getBoundingClientRect())
+    .filter(r => r.width > 0);
+  const legend = gd.querySelector('g.legend'), svg = gd.querySelector('.main-svg').getBoundingClientRect();
   const title = gd.querySelector('.gtitle');
   const tr = title ? title.getBoundingClientRect() : null;
   return {
@@ -103,6 +107,11 @@ _CHARTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).m
     axes,
     legend: Array.from(gd.querySelectorAll('.legend .traces .legendtext')).map(e => e.textContent.trim()),
     collisions,
+    textLeft: Math.min(...texts.map(r => r.left)),
+    textRight: Math.max(...texts.map(r => r.right)),
+    legendTop: legend ? legend.getBoundingClientRect().top - svg.top : null,
+    plotBottom: fl._size.t + fl._size.h,
+    orientation: (fl.legend || {}).orientation,
   };
 })"""
 
@@ -134,22 +143,18 @@ def _open(browser: Any, report: Path, width: int) -> tuple[Any, list[str], list[
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
     page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-    page.on(
-        "request",
-        lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None,
-    )
+    # No request but the page itself: not even a data: or blob: URL.
+    page.on("request", lambda r: requests.append(r.url) if r.url != report.as_uri() else None)
     page.goto(report.as_uri(), wait_until="load")
-    page.wait_for_function(
-        "() => { const c = document.querySelectorAll('div.chart');"
-        " return c.length > 0 && Array.from(c).every(d => d.querySelector('.main-svg')); }",
-        timeout=30_000,
-    )
+    page.wait_for_function("document.documentElement.dataset.charts === 'drawn'", timeout=30_000)
     page.wait_for_timeout(300)  # responsive relayouts settle
     return page, messages, requests
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_page_reads_at_width(browser: Any, report_file: Path, width: int) -> None:
+def test_page_reads_at_width(
+    browser: Any, report_file: Path, shipped_assessment: Any, width: int
+) -> None:
     page, messages, requests = _open(browser, report_file, width)
     try:
         overflow = page.evaluate(_OVERFLOW_JS)
@@ -167,7 +172,19 @@ def test_page_reads_at_width(browser: Any, report_file: Path, width: int) -> Non
             section_ids()
         )
 
+        for sid in section_ids():
+            assert page.locator(f"#{sid} .reading").is_visible(), sid
+        # Every figure's link lands on one entry of the sources list.
+        links = page.evaluate(
+            """() => { const hrefs = [...document.querySelectorAll('tr.figure a')]
+                .map(e => e.getAttribute('href'));
+              return {n: hrefs.length, broken: [...new Set(hrefs)].filter(h => !h.startsWith('#')
+                || document.querySelectorAll('[id="' + h.slice(1) + '"]').length !== 1)}; }"""
+        )
+        assert links["n"] > 0 and links["broken"] == [], links
+
         charts = page.evaluate(_CHARTS_JS)
+        assert len(charts) == sum(len(s.figures) for s in shipped_assessment.sections)
         _screenshots(page, width)  # before the checks, so a failure can be looked at
         assert len(charts) >= len(argument_ids())
         problems: list[str] = []
@@ -179,6 +196,13 @@ def test_page_reads_at_width(browser: Any, report_file: Path, width: int) -> Non
                 problems.append(f"{where}: title runs past the chart")
             if chart["width"] > width:
                 problems.append(f"{where}: {chart['width']:.0f} px wide")
+            if chart["textLeft"] < -0.5 or chart["textRight"] > width + 0.5:
+                problems.append(f"{where}: text outside the screen")
+            below = chart["legendTop"] is None or (
+                chart["orientation"] == "h" and chart["legendTop"] >= chart["plotBottom"]
+            )
+            if not below:
+                problems.append(f"{where}: the legend is not under the plot")
             for axis in chart["axes"]:
                 if not (axis["title"].strip() and axis["drawn"]):
                     problems.append(f"{where} {axis['axis']}: no axis title")
@@ -194,14 +218,30 @@ def test_page_reads_at_width(browser: Any, report_file: Path, width: int) -> Non
     assert requests == []
 
 
-def _screenshots(page: Any, width: int) -> None:
+def _screenshots(page: Any, width: int, *, sections: bool = False) -> None:
     folder = SCREENSHOTS / "report"
     folder.mkdir(parents=True, exist_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=folder / f"top-{width}.png")
     page.locator("#scoreboard").screenshot(path=folder / f"scoreboard-{width}.png")
+    if sections:
+        for sid in section_ids():
+            page.locator(f"section#{sid}").screenshot(path=folder / f"{sid}-{width}.png")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", WIDTHS)
+def test_screenshots_of_every_section(browser: Any, report_file: Path, width: int) -> None:
+    """Every section whole, at both widths, for a reader to look at (about 2 s a section, so in
+    the slow leg); the checks of what they show run in the default leg."""
+    page, messages, _ = _open(browser, report_file, width)
+    try:
+        _screenshots(page, width, sections=True)
+    finally:
+        page.close()
+    assert messages == []
     for sid in section_ids():
-        page.locator(f"section#{sid}").screenshot(path=folder / f"{sid}-{width}.png")
+        assert (SCREENSHOTS / "report" / f"{sid}-{width}.png").stat().st_size > 10_000, sid
 
 
 #: A4 at 96 px per inch, and Chromium's default print margins (0.4 in each side).
@@ -209,7 +249,9 @@ A4_POINTS = (595.28, 841.89)
 MARGIN_POINTS = 28.8
 
 
-def test_printed_report_keeps_every_table_on_the_page(browser: Any, report_file: Path) -> None:
+def test_printed_report_keeps_every_table_and_chart_on_the_page(
+    browser: Any, report_file: Path
+) -> None:
     import pypdfium2 as pdfium
 
     page, messages, _ = _open(browser, report_file, 1400)
@@ -228,12 +270,23 @@ def test_printed_report_keeps_every_table_on_the_page(browser: Any, report_file:
             content_px,
         )
         assert clipped == []
+        page.wait_for_function(
+            "[...document.querySelectorAll('.chart .main-svg')].every("
+            f"s => s.getBoundingClientRect().width <= {content_px})"
+        )
         pdf = report_file.with_suffix(".pdf")
         page.pdf(
             path=str(pdf),
             format="A4",
             print_background=True,
             margin={side: f"{MARGIN_POINTS / 72}in" for side in ("top", "right", "bottom", "left")},
+        )
+        # Back on the screen, the charts take the screen's width again.
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.wait_for_function(
+            "[...document.querySelectorAll('.chart .main-svg')].every("
+            "s => s.getBoundingClientRect().width > 900)"
         )
     finally:
         page.close()
@@ -258,3 +311,43 @@ def test_printed_report_keeps_every_table_on_the_page(browser: Any, report_file:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     first = doc[0].render(scale=1).to_pil()
     first.save(SCREENSHOTS / "report" / "print-page-1.png")
+
+
+def test_the_page_checks_catch_what_they_look_for(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A control: a page with a table wider than a phone and a chart whose fixed, unrotated
+    tick labels overlap fails both checks (they could pass on a broken report otherwise)."""
+    import plotly.graph_objects as go
+
+    from bubblewatch.charts import style
+    from bubblewatch.report.embed import CHART_CSS, charts_html, plotly_script
+
+    labels = [f"Counterparty number {i}" for i in range(24)]
+    fig = style(
+        go.Figure(go.Bar(x=labels, y=list(range(24)), name="amount")),
+        title="Crowded",
+        x_title="Counterparty",
+        y_title="USD bn",
+    )
+    fig.update_xaxes(tickangle=0)
+    wide = "<table><tr>" + "<td>unbreakable_cell_text_xxxxxxxxxxxx</td>" * 12 + "</tr></table>"
+    page_file = tmp_path_factory.mktemp("control") / "control.html"
+    page_file.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>{CHART_CSS}</style></head>'
+        f"<body>{wide}{charts_html('control', [fig])}{plotly_script()}</body></html>",
+        encoding="utf-8",
+    )
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    try:
+        page.goto(page_file.as_uri(), wait_until="load")
+        page.wait_for_function(
+            "document.documentElement.dataset.charts === 'drawn'", timeout=30_000
+        )
+        overflow = page.evaluate(_OVERFLOW_JS)
+        charts = page.evaluate(_CHARTS_JS)
+    finally:
+        page.close()
+    assert overflow["scrollWidth"] > overflow["width"]
+    assert any(item.startswith("table") for item in overflow["wide"])
+    assert len(charts) == 1 and charts[0]["collisions"]
