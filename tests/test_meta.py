@@ -32,7 +32,7 @@ def test_every_cli_command_is_exercised_by_test_cli() -> None:
 
 def test_every_report_section_is_checked() -> None:
     text = (TESTS / "test_report.py").read_text(encoding="utf-8") + (
-        TESTS / "test_report_browser.py"
+        TESTS / "test_report_pages.py"
     ).read_text(encoding="utf-8")
     assert "SECTION_IDS" in text
     assert len(SECTION_IDS) == 10 and SECTION_IDS[-1] == "claims"

@@ -251,6 +251,7 @@ class Assessment:
         """JSON-safe form: ``sections`` keyed by id, each with title, reading, evidence, sources."""
         return {
             "title": "bubblewatch: is the AI build-out a bubble?",
+            "data_through": (None if self.data_through is None else self.data_through.isoformat()),
             "generated_at": self.generated_at,
             "data_vintage": self.vintage.to_dict(),
             "scoreboard": self.scoreboard().to_dict(),
@@ -259,6 +260,9 @@ class Assessment:
             "sections": {
                 s.id: {
                     "title": s.title,
+                    "data_through": (
+                        None if s.data_through is None else s.data_through.isoformat()
+                    ),
                     "question": s.question,
                     "reading": s.reading,
                     "evidence": [ev.to_dict() for ev in s.evidence],
