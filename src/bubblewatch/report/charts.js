@@ -3,7 +3,8 @@
    sits in rows under the plot at narrow widths, and charts are redrawn when the window resizes
    and at the printed page's width when the page is printed. No request is made: the bundle's
    bytes come from the page itself (base64 text, gunzipped by DecompressionStream) and run as an
-   inline script. When every chart is drawn, <html> gets data-charts="drawn". */
+   inline script. The charts near the screen are drawn first (<html> gets data-charts="visible"),
+   the others one at a time after them (data-charts="drawn"); printing draws any left at once. */
 (function () {
   "use strict";
   var NARROW = 640; // below this width (px) a chart gets the compact layout
@@ -157,19 +158,41 @@
     return Math.max(240, Math.floor(printing ? Math.min(width, PRINT_WIDTH) : width));
   }
 
-  /* Draw the charts whose width changed (every chart when ``all``). Widths are read before
-     any chart is drawn, so the page is laid out once, not once per chart. */
-  function redraw(all) {
+  function draw(chart, width) {
+    chart.width = width;
+    chart.drawn = true;
+    return Plotly.react(chart.div, chart.data, layoutFor(chart, width), chart.config);
+  }
+
+  /* Redraw the drawn charts whose width changed. Widths are read before any chart is drawn,
+     so the page is laid out once, not once per chart. */
+  function redraw() {
     var widths = charts.map(widthOf);
     return Promise.all(
       charts.map(function (chart, i) {
-        if (!all && widths[i] === chart.width) return null;
-        chart.width = widths[i];
-        return Plotly.react(chart.div, chart.data, layoutFor(chart, chart.width), chart.config);
+        return chart.drawn && widths[i] !== chart.width ? draw(chart, widths[i]) : null;
       })
     );
   }
 
+  /* Draw every chart not drawn yet, at once (before printing). */
+  function drawRest() {
+    var widths = charts.map(widthOf);
+    return Promise.all(
+      charts.map(function (chart, i) {
+        return chart.drawn ? null : draw(chart, widths[i]);
+      })
+    );
+  }
+
+  function nearScreen(chart) {
+    var box = chart.div.getBoundingClientRect();
+    return box.bottom > -window.innerHeight && box.top < 2 * window.innerHeight;
+  }
+
+  /* The charts on and near the screen first, in one frame; then the others one task at a time,
+     so the page scrolls and answers while they are drawn. <html> gets data-charts="visible",
+     then "drawn". */
   function drawAll() {
     document.querySelectorAll("script.figure-data").forEach(function (block) {
       var spec = JSON.parse(block.textContent);
@@ -179,27 +202,49 @@
         data: spec.data,
         layout: spec.layout || {},
         config: { displaylogo: false, responsive: false, typesetMath: false },
+        drawn: false,
       });
     });
-    return redraw(true).then(function () {
-      performance.mark("charts-drawn");
-      document.documentElement.dataset.charts = "drawn";
-    });
+    var first = charts.filter(nearScreen);
+    var widths = first.map(widthOf);
+    return Promise.all(
+      first.map(function (chart, i) {
+        return draw(chart, widths[i]);
+      })
+    )
+      .then(function () {
+        performance.mark("charts-visible");
+        document.documentElement.dataset.charts = "visible";
+        return new Promise(function (done) {
+          (function next() {
+            var chart = charts.filter(function (c) {
+              return !c.drawn;
+            })[0];
+            if (!chart) return done();
+            draw(chart, widthOf(chart)).then(function () {
+              setTimeout(next, 0);
+            });
+          })();
+        });
+      })
+      .then(function () {
+        performance.mark("charts-drawn");
+        document.documentElement.dataset.charts = "drawn";
+      });
   }
 
   var pending = 0;
   window.addEventListener("resize", function () {
     if (printing) return;
     clearTimeout(pending);
-    pending = setTimeout(function () {
-      redraw(false);
-    }, 120);
+    pending = setTimeout(redraw, 120);
   });
 
   function toPrint(on) {
     if (on === printing) return;
     printing = on;
-    redraw(false);
+    redraw();
+    if (on) drawRest();
   }
   window.addEventListener("beforeprint", function () {
     toPrint(true);
