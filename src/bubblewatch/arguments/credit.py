@@ -173,6 +173,10 @@ def _both_kinds(debt: pd.DataFrame) -> bool:
     return bool(hyperscaler.any() and not hyperscaler.all())
 
 
+#: Issuer types as a reader says them (others: the type's words, plural).
+_ISSUERS = {"ai_lab": "AI labs", "dc_vehicle": "data-centre vehicles"}
+
+
 def analyze(t: Tables, p: CreditParams) -> Result:
     debt, market = t["debt"], t["market"]
     shocks = p.shock_shares()
@@ -194,7 +198,7 @@ def analyze(t: Tables, p: CreditParams) -> Result:
     for issuer_type, amount in by_type.items():
         figures.append(
             KeyFigure(
-                f"Debt raised by {str(issuer_type).replace('_', ' ')}s",
+                f"Debt raised by {_ISSUERS.get(str(issuer_type), str(issuer_type).replace('_', ' ') + 's')}",
                 float(amount),
                 "usd_bn",
                 tuple(dict.fromkeys(debt.loc[debt["issuer_type"] == issuer_type, "source_id"])),

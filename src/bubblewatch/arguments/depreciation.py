@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
-from bubblewatch.arguments.signals import Lean, Signal, lean_by, ranked
+from bubblewatch.arguments.signals import Lean, Signal, lean_by, ranked, share_below
 from bubblewatch.charts import CLAIM_COLOUR, REFERENCE_COLOUR, claimed_line, style
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import depreciation as dep
@@ -884,7 +884,9 @@ def signal(r: Result) -> Signal:
     pct, seen = ranked(share.iloc[:-1], now)
     years = ", ".join(f"{x:.1%} in fiscal {int(y)}" for y, x in share.items())
     history = f"{years}: the years every firm reports" + (
-        f"; above {pct:.0f}% of the earlier years" if pct is not None and len(share) > 6 else ""
+        f"; above {share_below(pct)} of the earlier years"
+        if pct is not None and len(share) > 6
+        else ""
     )
     return Signal(
         indicator=f"Share of the hyperscalers' operating income added by longer server lives, "

@@ -25,6 +25,7 @@ from bubblewatch.arguments.signals import (
     ordinal,
     percentile_lean,
     ranked,
+    share_below,
 )
 from bubblewatch.charts import style
 from bubblewatch.models import funding as funding_model
@@ -329,7 +330,7 @@ def signal(r: Result) -> Signal:
         if pct is None
         else f"the highest of the fiscal years {first}-{year}"
         if pct == 100
-        else f"above {pct:.0f}% of the fiscal years {first}-{year - 1} ({ordinal(pct)} percentile)"
+        else f"above {share_below(pct)} of the fiscal years {first}-{year - 1} ({ordinal(pct)} percentile)"
     )
     return Signal(
         indicator=f"Five hyperscalers' capex / operating cash flow, fiscal {year}",

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
-from bubblewatch.arguments.signals import Lean, Signal, lean_by, missing, ranked
+from bubblewatch.arguments.signals import Lean, Signal, lean_by, missing, ranked, share_below
 from bubblewatch.charts import CLAIM_COLOUR, claimed_line, reference_line, shade, style
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import gdp
@@ -368,7 +368,9 @@ def signal(r: Result) -> Signal:
     then_rows = v.then.loc[v.then["series"] == "it_real_growth_avg_1995_2000"]
     pct, seen = ranked(yoy.iloc[:-1], now)
     rank_text = (
-        f"; above {pct:.0f}% of the quarters since {yoy.index[0]}" if pct is not None else ""
+        f"; above {share_below(pct)} of the quarters since {yoy.index[0]}"
+        if pct is not None
+        else ""
     )
     sources = (
         tuple(

@@ -40,6 +40,7 @@ from bubblewatch.arguments.signals import (
     ordinal,
     percentile_lean,
     ranked,
+    share_below,
 )
 from bubblewatch.charts import (
     CLAIM_COLOUR,
@@ -1084,7 +1085,7 @@ def signal(r: Result) -> Signal:
     pct, seen = ranked(cape.iloc[:-1], now)
     since = f"{cape.index[0]:%Y}"
     history = (
-        f"above {pct:.0f}% of the months since {since} ({ordinal(pct)} percentile); its high is "
+        f"above {share_below(pct)} of the months since {since} ({ordinal(pct)} percentile); its high is "
         f"{cape.max():.1f} in {cape.idxmax():%b %Y}"
         if pct is not None
         else "no earlier months to rank it in"

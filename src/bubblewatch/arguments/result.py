@@ -47,7 +47,15 @@ _UNIT_FORMATS: Mapping[str, str] = {
 _TRIMMED = {"gw", "kw", "years", "usd_tn"}
 
 #: How the denominators of ``usd_per_*`` units read (``usd_per_bbl`` → ``$58/bbl``).
-_PER = {"gpu_hour": "GPU-hour", "bbl": "bbl", "share": "share", "kwh": "kWh", "mwh": "MWh"}
+_PER = {
+    "gpu_hour": "GPU-hour",
+    "bbl": "bbl",
+    "share": "share",
+    "kwh": "kWh",
+    "mwh": "MWh",
+    "kw_month": "kW-month",
+    "kw_year": "kW-year",
+}
 
 
 def _trim(text: str) -> str:

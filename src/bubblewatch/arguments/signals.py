@@ -73,6 +73,12 @@ def missing(indicator: str, unit: str, why: str, rule: str, source_ids: tuple[st
     return Signal(indicator, float("nan"), unit, why, None, Lean.NEUTRAL, rule, source_ids)
 
 
+def share_below(pct: float) -> str:
+    """``share_below(98.6) == "98%"``: a percentile rank rounded down, so "above 98% of the
+    quarters" stays true (98.6 rounded to 99 would overstate it)."""
+    return f"{math.floor(pct)}%"
+
+
 def ordinal(n: float) -> str:
     """``ordinal(97.2) == "97th"``: a percentile as a reader says it."""
     k = round(n)
@@ -92,4 +98,5 @@ __all__ = [
     "percentile_lean",
     "percentile_rank",
     "ranked",
+    "share_below",
 ]

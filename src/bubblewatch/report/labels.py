@@ -32,7 +32,6 @@ ACRONYMS: dict[str, str] = {
     "gpus": "GPUs",
     "tpu": "TPU",
     "us": "US",
-    "dc": "DC",
     "hhi": "HHI",
     "psy": "PSY",
     "lppls": "LPPLS",
@@ -62,6 +61,8 @@ ACRONYMS: dict[str, str] = {
     "openai": "OpenAI",
     "nvidia": "NVIDIA",
     "datacenter": "data-centre",
+    "dc": "data-centre",
+    "shale33": "(33 shale producers)",
 }
 
 #: Column suffix → (unit of the values, what the heading adds). Longest suffixes first.
