@@ -176,8 +176,15 @@ def analyze(t: Tables, p: CircularityParams) -> Result:
         ),
     ]
     if debate is not None:
+        # Each leg's money by deal status: "$30bn binding, $100bn letter_of_intent".
         statuses = [
-            ", ".join(sorted(set(money.loc[money["deal_id"].isin(list(d)), "status"])))
+            ", ".join(
+                f"${amount:,.0f}bn {status}"
+                for status, amount in money.loc[money["deal_id"].isin(list(d))]
+                .groupby("status")["amount_usd_bn"]
+                .sum()
+                .items()
+            )
             for d in debate.deal_ids
         ]
         legs = "; ".join(

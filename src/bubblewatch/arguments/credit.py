@@ -263,11 +263,29 @@ def analyze(t: Tables, p: CreditParams) -> Result:
         tables=(
             (
                 f"Stress: {_pays(shocks, 'pays')} of a year's {obligations} (USD bn)",
-                result.to_frame().round(2).reset_index(),
+                _stress_table(result),
             ),
         ),
         detail=CreditView(result, mix, issuance),
     )
+
+
+def _stress_table(result: stress_model.StressResult) -> pd.DataFrame:
+    """The stress run per firm, with where each buffer comes from (a firm without a cash-flow
+    figure in the data gets the ``other_buffer`` knob's value, zero unless set)."""
+    frame = result.to_frame().round(2)
+    origin = {
+        firm: (
+            text.rsplit(" (", 1)[0]
+            if text.startswith("operating cash flow")
+            else "none in the data: --other-buffer, 0 unless set"
+            if text == "scenario choice"
+            else text
+        )
+        for firm, text in result.buffer_origin.items()
+    }
+    frame.insert(1, "buffer_from", pd.Series(origin).reindex(frame.index))
+    return frame.reset_index()
 
 
 INSTRUMENTS = {
