@@ -243,3 +243,16 @@ def test_runs_of_it_investment_growth_in_the_shipped_data() -> None:
     assert v.runs_now.loc[v.runs_now["series"] == "ipe_and_software"].empty
     then = v.then.loc[v.then["series"] == "ipe_real_growth_5yr_avg"].set_index("period")["value"]
     assert (then.astype(float) >= 20).sum() == 2  # 1999 and 2000
+
+
+def test_share_of_growth_is_left_out_where_growth_is_near_zero() -> None:
+    """Where real growth is under 1 pp the IT share of it is missing, not -203%; elsewhere it
+    is the contribution over growth."""
+    c = gdp.it_contributions(load_table("macro"))
+    low = c["gdp_growth"] < gdp.SHARE_MIN_GROWTH
+    assert low.any() and (~low).any()
+    assert c.loc[low, "ai_related_share"].isna().all()
+    high = c.loc[~low]
+    assert high["ai_related_share"].to_numpy() == pytest.approx(
+        (high["ai_related"] / high["gdp_growth"]).to_numpy()
+    )

@@ -459,11 +459,13 @@ def _lppls_reading(panels: tuple[LpplsPanel, ...]) -> str:
         date, pos, neg = p.last
         tc = p.confidence.tc.iloc[-1]
         where = (
-            f", with tc estimates centred on {tc['median']:%d %B %Y}"
+            f", with tc estimates centred on {tc['median'].day} {tc['median']:%B %Y}"
             if tc["count"] and not pd.isna(tc["median"])
             else ""
         )
-        parts.append(f"{p.label} {pos:.0%} positive / {neg:.0%} negative on {date:%d %B %Y}{where}")
+        parts.append(
+            f"{p.label} {pos:.0%} positive / {neg:.0%} negative on {date.day} {date:%B %Y}{where}"
+        )
     return "The LPPLS confidence indicator (share of qualified windows) reads " + "; ".join(parts)
 
 
@@ -555,7 +557,7 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
     )
     figures += tuple(
         KeyFigure(
-            f"Nasdaq-100 forward P/E, {r.date:%d %b %Y} (cited figure)",
+            f"Nasdaq-100 forward P/E, {r.date.day} {r.date:%b %Y} (cited figure)",
             float(r.value),
             "x",
             (str(r.source_id),),
@@ -580,7 +582,7 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
     lp = _lppls_panels(market, p)
     figures += tuple(
         KeyFigure(
-            f"LPPLS positive-bubble confidence, {q.label} ({q.last[0]:%d %b %Y})",
+            f"LPPLS positive-bubble confidence, {q.label} ({q.last[0].day} {q.last[0]:%b %Y})",
             q.last[1],
             "share",
             q.source_ids,
@@ -629,7 +631,7 @@ def analyze(t: Tables, p: MarketsParams) -> Result:
     explosive, live = view.explosive, [q.label for q in view.live]
     q_state = "at a new high" if qdd >= 0 else f"{-qdd:.0%} below its high"
     reading = (
-        f"On {on:%d %B %Y}, the latest month-end both have ({coverage}), the Nasdaq Composite "
+        f"On {on.day} {on:%B %Y}, the latest month-end both have ({coverage}), the Nasdaq Composite "
         f"closed at {n_on.iloc[-1]:,.0f}, {-dd:.0%} below its {peak_date:%B %Y} high, and QQQ "
         f"was {q_state}; the S&P 500 CAPE of {cape.iloc[-1]:.1f} is "
         f"above {pct:.0%} of months since {cape.index[0]:%Y}. The PSY test rejects a random walk at "
@@ -780,7 +782,7 @@ def _drawdown_figure(v: MarketsView) -> go.Figure:
     )
     style(
         fig,
-        title=f"Below their running highs on {on:%d %b %Y}: {now}",
+        title=f"Below their running highs on {on.day} {on:%b %Y}: {now}",
         x_title="Month-end",
         y_title="Below running high (%)",
         height=440,
@@ -855,7 +857,7 @@ def _forward_pe_figure(v: MarketsView) -> go.Figure:
             reference_line(fig, value, f"Claimed: {text} (C02)", colour=CLAIM_COLOUR, dash="dash")
     first, last = fpe.iloc[0], fpe.iloc[-1]
     title = (
-        f"Cited Nasdaq-100 forward P/E: {last['value']:.1f}x on {last['date']:%d %b %Y}, "
+        f"Cited Nasdaq-100 forward P/E: {last['value']:.1f}x on {last['date'].day} {last['date']:%b %Y}, "
         f"{_versus(float(last['value']), float(first['value']))} the {first['value']:.1f}x of "
         f"{first['date']:%b %Y}"
     )

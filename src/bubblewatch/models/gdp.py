@@ -72,6 +72,10 @@ def it_levels(macro: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Serie
     return nominal.loc[common], real.loc[common], gn.loc[common], gr.loc[common]
 
 
+SHARE_MIN_GROWTH = 1.0
+"""Real GDP growth (%, SAAR) below which the IT share of growth is not meaningful."""
+
+
 def it_contributions(macro: pd.DataFrame) -> pd.DataFrame:
     """Quarterly contributions (pp, SAAR) of the IT parts, their sum, GDP growth and the rest."""
     nominal, real, gn, gr = it_levels(macro)
@@ -79,7 +83,11 @@ def it_contributions(macro: pd.DataFrame) -> pd.DataFrame:
     c["ai_related"] = c[list(IT_PARTS)].sum(axis=1)
     c["ipe_and_software"] = c["info_processing_equipment"] + c["software"]
     c["growth_excluding_ai_related"] = c["gdp_growth"] - c["ai_related"]
-    c["ai_related_share"] = c["ai_related"] / c["gdp_growth"]
+    # A share of growth says nothing where growth is near zero or negative (2025Q1: -203%):
+    # it is left missing ("n.m.") below SHARE_MIN_GROWTH.
+    c["ai_related_share"] = (c["ai_related"] / c["gdp_growth"]).where(
+        c["gdp_growth"] >= SHARE_MIN_GROWTH
+    )
     return c
 
 

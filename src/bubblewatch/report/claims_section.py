@@ -97,7 +97,7 @@ def build_claims(source: Session | Tables) -> Section:
     held = counts[Verdict.SUPPORTED] + counts[Verdict.ROUGHLY_RIGHT]
     reading = (
         f"Of {len(book.results)} claims, {tested} can be tested on public figures as of "
-        f"{book.as_of:%d %B %Y} and {held} of those hold or roughly hold; "
+        f"{book.as_of.day} {book.as_of:%B %Y} and {held} of those hold or roughly hold; "
         f"{counts[Verdict.OVERSTATED]} are overstated ({', '.join(r.claim.claim_id for r in book.results if r.verdict is Verdict.OVERSTATED) or 'none'}), "
         f"{counts[Verdict.UNDERSTATED]} understated and {counts[Verdict.CONTRADICTED]} contradicted."
     )

@@ -103,6 +103,11 @@ footer li{margin-bottom:.3rem;font-size:.85rem}
 .chart{max-width:100%}
 .tally{color:#555;font-size:.85rem}
 .verdict{font-weight:600}
+tr[data-verdict="supported"] td.verdict{color:#1e7b34}
+tr[data-verdict="roughly right"] td.verdict{color:#5b8c1a}
+tr[data-verdict="overstated"] td.verdict,tr[data-verdict="understated"] td.verdict{color:#c25e00}
+tr[data-verdict="contradicted"] td.verdict{color:#b02a1a}
+tr[data-verdict="not verifiable"] td.verdict{color:#666}
 table.ledger td ul{margin:0;padding-left:1rem}
 @media screen and (max-width:1000px){
 """

@@ -43,7 +43,7 @@ def fed_cut_odds(session: Session, claim: Claim) -> Answer:
     return Answer(
         grade(odds.value, float(row["value"]), scale=100.0),
         f"Futures priced a {row['value']:.0f}% chance of a December cut on "
-        f"{pd.Timestamp(row['date']):%d %B %Y}, against 'about one half'; the crowded-positioning "
+        f"{pd.Timestamp(row['date']).day} {pd.Timestamp(row['date']):%B %Y}, against 'about one half'; the crowded-positioning "
         "half of the claim has no public figure here.",
         (fig,),
     )
@@ -232,7 +232,7 @@ def nvidia_price(session: Session, claim: Claim) -> Answer:
         )
     return Answer(
         grade(claimed(claim, "usd")[0].value, price),
-        f"NVIDIA closed at ${price:,.2f} on {on.index[-1]:%d %B %Y}; whether that price 'has not "
+        f"NVIDIA closed at ${price:,.2f} on {on.index[-1].day} {on.index[-1]:%B %Y}; whether that price 'has not "
         "priced in' the $1.4tn story is a judgement no figure settles.",
         tuple(evidence),
     )
