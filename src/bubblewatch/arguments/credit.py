@@ -228,7 +228,12 @@ def analyze(t: Tables, p: CreditParams) -> Result:
             )
         )
     figures.append(
-        KeyFigure("DebtRank of that shock", result.debtrank.debtrank, "stat", result.source_ids)
+        KeyFigure(
+            "DebtRank of that shock (share of the network's economic value hit, 0 to 1)",
+            result.debtrank.debtrank,
+            "stat",
+            result.source_ids,
+        )
     )
     beyond = losers.loc[(losers["loss_on_claims"] > losers["buffer"]) & (losers["buffer"] > 0)]
     failing = [f for f in result.clearing.defaulted if f not in shocks]

@@ -184,6 +184,20 @@ def _range(q: Claimed) -> str:
     return f"{q.low:g}-{q.high:g}"
 
 
+def _path_name(name: str, table: pd.DataFrame) -> str:
+    """A path as a reader names it: ``"gridstrat2024_us_dc_load_growth_2029-low"`` →
+    ``"Grid Strategies (2024 series), low"``; the name itself where no series matches."""
+    series, _, case = name.partition("-")
+    rows = table.loc[table["series_id"] == series]
+    if rows.empty:
+        return name
+    row = rows.iloc[0]
+    metric = re.sub(r"\b(\d+)yr\b", r"over \1 years", str(row["metric"]).replace("_", " "))
+    label = f"{row['publisher_short']}, {row['entity']} {metric}"
+    label += f" to {int(row['year'])}" if pd.notna(row["year"]) else ""
+    return label + (f" ({case})" if case else "")
+
+
 def analyze(t: Tables, p: PowerParams) -> Result:
     o = power.outlook(
         t["power"],
@@ -289,7 +303,13 @@ def analyze(t: Tables, p: PowerParams) -> Result:
     table = t["power"]
     figures += [
         KeyFigure(
-            f"Published shortfall: {r.publisher_short}, {r.year}",
+            f"Published shortfall: {r.publisher_short}"
+            + (
+                ""  # tables read without the store carry no publication date
+                if pd.isna(getattr(r, "published", None))
+                else f" ({pd.Timestamp(r.published):%b %Y})"
+            )
+            + f", by {r.year}",
             f"{r.value:g} GW",
             "text",
             (r.source_id,),
@@ -322,7 +342,7 @@ def analyze(t: Tables, p: PowerParams) -> Result:
     path_table = pd.DataFrame(
         [
             {
-                "path": q.name,
+                "path": _path_name(q.name, t["power"]),
                 "kind": q.kind,
                 "gw_per_year": round(q.gw_per_year, 2),
                 "basis": q.basis,
