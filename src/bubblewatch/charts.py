@@ -63,6 +63,22 @@ def year_axis(fig: go.Figure, first: int, last: int, **where: Any) -> go.Figure:
     return fig
 
 
+def quarter_axis(fig: go.Figure, **where: Any) -> go.Figure:
+    """A date axis whose labels read as months, quarters or years as the width allows, each
+    centred on its period, so they never collide."""
+    fig.update_xaxes(
+        type="date",
+        ticklabelmode="period",
+        tickformatstops=[
+            {"dtickrange": [None, "M2"], "value": "%b %Y"},
+            {"dtickrange": ["M3", "M3"], "value": "Q%q %Y"},
+            {"dtickrange": ["M6", None], "value": "%Y"},
+        ],
+        **where,
+    )
+    return fig
+
+
 def reference_line(
     fig: go.Figure,
     y: float,

@@ -24,7 +24,7 @@ from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
 from bubblewatch.arguments.signals import Lean, Signal
-from bubblewatch.charts import style
+from bubblewatch.charts import quarter_axis, style
 from bubblewatch.errors import SpecificationError
 from bubblewatch.frames import drawdown, market_series
 from bubblewatch.models import debt as debt_model
@@ -353,15 +353,7 @@ def _issuance_chart(v: CreditView) -> go.Figure:
         y_title="Debt raised (USD bn)",
     )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(
-        type="date",
-        ticklabelmode="period",
-        tickformatstops=[
-            {"dtickrange": [None, "M2"], "value": "%b %Y"},
-            {"dtickrange": ["M3", "M3"], "value": "Q%q %Y"},
-            {"dtickrange": ["M6", None], "value": "%Y"},
-        ],
-    )
+    quarter_axis(fig)
     return fig
 
 

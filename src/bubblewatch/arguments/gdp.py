@@ -16,7 +16,14 @@ from bubblewatch.arguments.params import Params, knob
 from bubblewatch.arguments.registry import Argument, Tables, register
 from bubblewatch.arguments.result import KeyFigure, Result
 from bubblewatch.arguments.signals import Lean, Signal, lean_by, missing, ranked, share_below
-from bubblewatch.charts import CLAIM_COLOUR, claimed_line, reference_line, shade, style
+from bubblewatch.charts import (
+    CLAIM_COLOUR,
+    claimed_line,
+    quarter_axis,
+    reference_line,
+    shade,
+    style,
+)
 from bubblewatch.frames import claim_sources
 from bubblewatch.models import gdp
 
@@ -174,20 +181,6 @@ def quarter_dates(periods: object) -> pd.DatetimeIndex:
     return pd.PeriodIndex(pd.Index(periods).astype(str), freq="Q").to_timestamp(how="start")
 
 
-def _quarter_axis(fig: go.Figure) -> None:
-    """A date axis whose labels read as quarters or years, never colliding (Plotly picks the
-    tick spacing from the width; each label is centred on its period)."""
-    fig.update_xaxes(
-        type="date",
-        ticklabelmode="period",
-        tickformatstops=[
-            {"dtickrange": [None, "M2"], "value": "%b %Y"},
-            {"dtickrange": ["M3", "M3"], "value": "Q%q %Y"},
-            {"dtickrange": ["M6", None], "value": "%Y"},
-        ],
-    )
-
-
 def _split_chart(v: gdp.GdpView) -> go.Figure:
     """The half-year's growth, its parts and growth without IT, beside the debate's figures."""
     h, s, f = v.half_year, v.split, v.furman_recomputed
@@ -289,7 +282,7 @@ def _contributions_chart(v: gdp.GdpView) -> go.Figure:
         y_title="Percent / pp of growth, annual rate",
     )
     fig.update_layout(barmode="relative")
-    _quarter_axis(fig)
+    quarter_axis(fig)
     return fig
 
 
@@ -342,7 +335,7 @@ def _growth_chart(v: gdp.GdpView) -> go.Figure:
         y_title="Real growth over four quarters (%)",
         height=480,
     )
-    _quarter_axis(fig)
+    quarter_axis(fig)
     return fig
 
 

@@ -701,6 +701,20 @@ def _below(d: mk.DrawdownReading) -> str:
     )
 
 
+def _mark_points(fig: go.Figure, *points: tuple[Any, float, str, str, str]) -> None:
+    """One named marker per point: (date, value, legend label, colour, symbol)."""
+    for when, value, label, colour, symbol in points:
+        fig.add_trace(
+            go.Scatter(
+                x=[when],
+                y=[value],
+                mode="markers",
+                marker={"color": colour, "size": 10, "symbol": symbol},
+                name=label,
+            )
+        )
+
+
 def _price_figure(v: MarketsView) -> go.Figure:
     """Month-end closes of the Composite since :data:`PRICE_START`, its high and the compared
     month marked."""
@@ -717,7 +731,8 @@ def _price_figure(v: MarketsView) -> go.Figure:
     )
     high = float(nasdaq.loc[composite.peak])
     close = float(nasdaq.loc[composite.as_of])
-    for when, value, label, colour, symbol in (
+    _mark_points(
+        fig,
         (
             composite.peak,
             high,
@@ -732,16 +747,7 @@ def _price_figure(v: MarketsView) -> go.Figure:
             "#333333",
             "circle",
         ),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=[when],
-                y=[value],
-                mode="markers",
-                marker={"color": colour, "size": 10, "symbol": symbol},
-                name=label,
-            )
-        )
+    )
     style(
         fig,
         title=f"Nasdaq Composite closed {composite.as_of:%B %Y} at {close:,.0f}, "
@@ -805,7 +811,8 @@ def _cape_figure(v: MarketsView) -> go.Figure:
             line={"color": SERIES_COLOURS[0], "width": 1.5},
         )
     )
-    for when, value, label, colour, symbol in (
+    _mark_points(
+        fig,
         (d00, p00, f"Dot-com peak, {d00:%b %Y}: {p00:.1f}", "#7f7f7f", "diamond"),
         (d21, p21, f"2021 peak, {d21:%b %Y}: {p21:.1f}", "#ff7f0e", "diamond"),
         (
@@ -815,16 +822,7 @@ def _cape_figure(v: MarketsView) -> go.Figure:
             CLAIM_MARK,
             "circle",
         ),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=[when],
-                y=[value],
-                mode="markers",
-                marker={"color": colour, "size": 10, "symbol": symbol},
-                name=label,
-            )
-        )
+    )
     median = float(cape.median())
     reference_line(fig, median, f"Median since {cape.index[0]:%Y}: {median:.1f}")
     return style(
